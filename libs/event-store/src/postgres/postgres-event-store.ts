@@ -1,0 +1,318 @@
+import type { Pool, PoolClient } from 'pg';
+import {
+  type AppendResult,
+  type EventData,
+  type EventStore,
+  type ExpectedRevision,
+  type HeadInfo,
+  type ImportedEvent,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  START,
+} from '../event-store.port.js';
+import { EventIdConflictError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
+import { migrateEventStore } from './schema.js';
+import { PostgresNotifier } from './postgres-notifier.js';
+import { PostgresSubscription } from './postgres-subscription.js';
+
+const EVENT_COLUMNS = `position::text, transaction_id::text, stream_id, revision::text, event_id::text, type, data, metadata, recorded_at`;
+
+/**
+ * `$all` is ordered by (transaction id, position) and only shows rows whose transaction id is below
+ * the oldest transaction still running: a transaction that commits late can never be skipped by a
+ * reader that has already moved past later positions.
+ */
+const VISIBLE = `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+
+/** Compare-and-set of the stream's revision, one form per expected revision. $1 stream, $2 count, $4 revision. */
+const CAS: Record<'exact' | 'stream_exists' | 'any' | 'no_stream', string> = {
+  exact: `UPDATE es_streams SET revision = revision + $2 WHERE stream_id = $1 AND revision = $4::bigint RETURNING revision`,
+  stream_exists: `UPDATE es_streams SET revision = revision + $2 WHERE stream_id = $1 RETURNING revision`,
+  any: `INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2 - 1)
+        ON CONFLICT (stream_id) DO UPDATE SET revision = es_streams.revision + $2 RETURNING revision`,
+  no_stream: `INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2 - 1) RETURNING revision`,
+};
+
+const appendSql = (cas: string): string => `
+  WITH cas AS (${cas}),
+  ins AS (
+    INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata)
+    SELECT $1, cas.revision - $2 + e.ord, (e.value->>'eventId')::uuid, e.value->>'type', e.value->'data', e.value->'metadata'
+    FROM cas, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
+    ORDER BY e.ord
+    RETURNING revision, position, transaction_id
+  )
+  SELECT revision::text, position::text, transaction_id::text, pg_notify('es_events', '') IS NULL AS notified
+  FROM ins ORDER BY ins.position DESC LIMIT 1`;
+
+const toPayload = (events: readonly EventData[]): string =>
+  JSON.stringify(events.map(({ eventId, type, data, metadata }) => ({ eventId, type, data, metadata })));
+
+/** One statement, so one round trip and its own transaction unless the caller opened one. */
+const runAppend = async (
+  db: Pick<Pool, 'query'> | PoolClient,
+  streamId: string,
+  count: number,
+  payload: string,
+  expected: ExpectedRevision,
+): Promise<AppendResult | null> => {
+  const form = typeof expected === 'bigint' ? 'exact' : expected;
+  const params: unknown[] = [streamId, count, payload];
+  if (typeof expected === 'bigint') params.push(expected.toString());
+  const { rows } = await db.query<{ revision: string; position: string; transaction_id: string }>(appendSql(CAS[form]), params);
+  const row = rows[0];
+  return row ? { nextExpectedRevision: BigInt(row.revision), position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) } } : null;
+};
+
+interface EventRow {
+  position: string;
+  transaction_id: string;
+  stream_id: string;
+  revision: string;
+  event_id: string;
+  type: string;
+  data: RecordedEvent['data'];
+  metadata: RecordedEvent['metadata'];
+  recorded_at: Date;
+}
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  eventId: row.event_id,
+  type: row.type,
+  data: row.data,
+  metadata: row.metadata,
+  streamId: row.stream_id,
+  revision: BigInt(row.revision),
+  position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) },
+  recordedAt: row.recorded_at.toISOString(),
+});
+
+const isUniqueViolation = (error: unknown): error is { code: string; constraint?: string } =>
+  typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+
+/** Connection-level failures from pg become the port's UNAVAILABLE; everything else passes through. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const mapConnectionError = (error: unknown): unknown => {
+  const code = (error as { code?: string } | null)?.code;
+  if (code && CONNECTION_CODES.has(code)) return new StoreUnavailableError(`PostgreSQL event store unavailable (${code})`, { cause: error });
+  if (error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)) {
+    return new StoreUnavailableError(`PostgreSQL event store unavailable: ${error.message}`, { cause: error });
+  }
+  return error;
+};
+
+export interface PostgresEventStoreOptions {
+  /** Slowest wake-up of an idle subscription when no notification arrives (the polling fallback). */
+  readonly pollIntervalMs?: number;
+}
+
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres' as const;
+  private readonly notifier: PostgresNotifier;
+  private readonly subscriptions = new Set<PostgresSubscription>();
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly options: PostgresEventStoreOptions,
+  ) {
+    this.notifier = new PostgresNotifier(pool, 'es_events');
+  }
+
+  static async create(pool: Pool, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    await migrateEventStore(pool);
+    return new PostgresEventStore(pool, options);
+  }
+
+  async append(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError('append needs at least one event');
+    const payload = toPayload(events);
+    try {
+      const result = await runAppend(this.pool, streamId, events.length, payload, expected);
+      if (result) return result;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw mapConnectionError(error);
+    }
+    // The append did not happen: either it already did (an identical retry) or someone else wrote first.
+    const retried = await this.findIdenticalAppend(streamId, payload);
+    if (retried) return retried;
+    throw new WrongExpectedRevisionError(streamId, expected, await this.currentRevision(streamId));
+  }
+
+  /**
+   * Appends inside the caller's transaction (BEGIN … COMMIT on `client`): the events become visible
+   * in `$all` when that transaction commits, and vanish if it rolls back.
+   */
+  async appendWithin(client: PoolClient, streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
+    const result = await runAppend(client, streamId, events.length, toPayload(events), expected);
+    if (!result) throw new WrongExpectedRevisionError(streamId, expected, await this.currentRevision(streamId));
+    return result;
+  }
+
+  /** The result of the first append when these exact events are already in the stream; throws when ids are reused. */
+  private async findIdenticalAppend(streamId: string, payload: string): Promise<AppendResult | null> {
+    const { rows } = await this.pool.query<{ event_id: string | null; stream_id: string; revision: string; position: string; transaction_id: string; same: boolean }>(
+      `SELECT e.event_id::text, e.stream_id, e.revision::text, e.position::text, e.transaction_id::text,
+              (e.type = c.value->>'type' AND e.data = c.value->'data') AS same
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS c(value, ord)
+       LEFT JOIN es_events e ON e.event_id = (c.value->>'eventId')::uuid
+       ORDER BY c.ord`,
+      [payload],
+    );
+    const found = rows.filter((row) => row.event_id !== null);
+    if (found.length === 0) return null;
+    const first = BigInt(found[0]!.revision);
+    const identical =
+      found.length === rows.length &&
+      found.every((row, i) => row.same && row.stream_id === streamId && BigInt(row.revision) === first + BigInt(i));
+    if (!identical) throw new EventIdConflictError(streamId, found.map((row) => row.event_id!));
+    const last = found[found.length - 1]!;
+    return { nextExpectedRevision: BigInt(last.revision), position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.position) } };
+  }
+
+  private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
+    const { rows } = await this.pool.query<{ revision: string }>(`SELECT revision::text FROM es_streams WHERE stream_id = $1`, [streamId]);
+    return rows[0] ? BigInt(rows[0].revision) : 'no_stream';
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? BigInt('9223372036854775807') : 0n);
+    const { rows } = await this.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2::bigint
+       ORDER BY es_events.revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      [streamId, from.toString(), options.maxCount ?? null],
+    );
+    if (rows.length === 0 && !(await this.streamExists(streamId))) throw new StreamNotFoundError(streamId);
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after ?? START;
+    const { rows } = await this.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events
+       WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint) AND ${VISIBLE}
+       ORDER BY es_events.transaction_id, es_events.position LIMIT $3`,
+      [after.commit.toString(), after.prepare.toString(), options.maxCount ?? 1000],
+    );
+    return rows.map(toRecorded);
+  }
+
+  /** True when rows after `after` are committed but hidden behind a transaction still running. */
+  async hasPendingAfter(after: Position): Promise<boolean> {
+    const { rows } = await this.query<{ pending: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM es_events WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)) AS pending`,
+      [after.commit.toString(), after.prepare.toString()],
+    );
+    return rows[0]!.pending;
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    const subscription = new PostgresSubscription(this, this.notifier, options, this.options.pollIntervalMs ?? 1000, () =>
+      this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async streamExists(streamId: string): Promise<boolean> {
+    const { rows } = await this.query(`SELECT 1 FROM es_streams WHERE stream_id = $1`, [streamId]);
+    return rows.length > 0;
+  }
+
+  async head(): Promise<HeadInfo | null> {
+    const { rows } = await this.query<{ position: string; transaction_id: string; recorded_at: Date }>(
+      `SELECT position::text, transaction_id::text, recorded_at FROM es_events WHERE ${VISIBLE}
+       ORDER BY es_events.transaction_id DESC, es_events.position DESC LIMIT 1`,
+    );
+    const row = rows[0];
+    return row ? { position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) }, recordedAt: row.recorded_at.toISOString() } : null;
+  }
+
+  async countEvents(): Promise<bigint> {
+    const { rows } = await this.query<{ count: string }>(`SELECT count(*)::text AS count FROM es_events`);
+    return BigInt(rows[0]!.count);
+  }
+
+  async importEvents(events: readonly ImportedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const streams = new Map<string, { stream_id: string; first: string; last: string }>();
+    for (const event of events) {
+      const seen = streams.get(event.streamId);
+      if (seen && BigInt(seen.last) + 1n !== event.revision) {
+        throw new WrongExpectedRevisionError(event.streamId, event.revision - 1n, BigInt(seen.last));
+      }
+      streams.set(event.streamId, { stream_id: event.streamId, first: seen?.first ?? event.revision.toString(), last: event.revision.toString() });
+    }
+    const ranges = [...streams.values()];
+    const continuing = ranges.filter((range) => range.first !== '0');
+    const client = await this.connect();
+    try {
+      await client.query('BEGIN');
+      if (continuing.length > 0) {
+        const updated = await client.query(
+          `UPDATE es_streams s SET revision = i.last FROM jsonb_to_recordset($1::jsonb) AS i(stream_id text, first bigint, last bigint)
+           WHERE s.stream_id = i.stream_id AND s.revision = i.first - 1`,
+          [JSON.stringify(continuing)],
+        );
+        if (updated.rowCount !== continuing.length) throw await this.importConflict(client, continuing);
+      }
+      await client.query(
+        `INSERT INTO es_streams (stream_id, revision)
+         SELECT stream_id, last FROM jsonb_to_recordset($1::jsonb) AS i(stream_id text, first bigint, last bigint) WHERE first = 0`,
+        [JSON.stringify(ranges)],
+      );
+      await client.query(
+        `INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata, recorded_at)
+         SELECT e.value->>'streamId', (e.value->>'revision')::bigint, (e.value->>'eventId')::uuid, e.value->>'type',
+                e.value->'data', e.value->'metadata', (e.value->>'recordedAt')::timestamptz
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord`,
+        [JSON.stringify(events, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))],
+      );
+      await client.query(`SELECT pg_notify('es_events', '')`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (isUniqueViolation(error)) {
+        const first = events[0]!;
+        throw new WrongExpectedRevisionError(first.streamId, first.revision - 1n, await this.currentRevision(first.streamId));
+      }
+      throw mapConnectionError(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  private async importConflict(client: PoolClient, ranges: readonly { stream_id: string; first: string }[]): Promise<Error> {
+    for (const range of ranges) {
+      const { rows } = await client.query<{ revision: string }>(`SELECT revision::text FROM es_streams WHERE stream_id = $1`, [range.stream_id]);
+      const actual = rows[0] ? BigInt(rows[0].revision) : 'no_stream';
+      if (actual !== BigInt(range.first) - 1n) return new WrongExpectedRevisionError(range.stream_id, BigInt(range.first) - 1n, actual);
+    }
+    return new Error('import conflict');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.notifier.close();
+  }
+
+  private async query<R extends object>(sql: string, params?: unknown[]) {
+    try {
+      return await this.pool.query<R>(sql, params);
+    } catch (error) {
+      throw mapConnectionError(error);
+    }
+  }
+
+  private async connect(): Promise<PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw mapConnectionError(error);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+export * from './runner/projection.js';
+export * from './runner/checkpoints.js';
+export * from './runner/projection-runner.js';
+export { auditLogProjection } from './audit-log/audit-log.projection.js';
+export { streamSummaryProjection } from './stream-summary/stream-summary.projection.js';
+
+import { auditLogProjection } from './audit-log/audit-log.projection.js';
+import { streamSummaryProjection } from './stream-summary/stream-summary.projection.js';
+import type { Projection } from './runner/projection.js';
+
+/** Every read model of the product, in the order they are set up. */
+export const allProjections: readonly Projection[] = [auditLogProjection, streamSummaryProjection];

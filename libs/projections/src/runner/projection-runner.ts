@@ -1,0 +1,257 @@
+import { EventEmitter } from 'node:events';
+import type { Pool, PoolClient } from 'pg';
+import { type EventStore, type Position, type RecordedEvent, START, comparePositions } from '#event-store';
+import { CHECKPOINTS_DDL, readCheckpoint, resetCheckpoint, saveCheckpoint } from './checkpoints.js';
+import { type Projection, dropTables, handles } from './projection.js';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly running: boolean;
+  readonly checkpoint: Position;
+  readonly lastEventAt: string | null;
+  readonly eventsSeen: bigint;
+  readonly caughtUp: boolean;
+  /** Time between the newest event in the store and the newest event this projection has applied. */
+  readonly lagSeconds: number;
+  readonly lastError: string | null;
+}
+
+export interface RunnerOptions {
+  readonly batchSize?: number;
+  /** How often a runner that does not own a projection tries to take it over. */
+  readonly takeoverIntervalMs?: number;
+  readonly log?: (message: string) => void;
+}
+
+interface Loop {
+  projection: Projection;
+  running: boolean;
+  stop: (() => Promise<void>) | null;
+  checkpoint: Position;
+  lastError: string | null;
+}
+
+/**
+ * Runs projections (DESIGN §5): each reads `$all` from its checkpoint and writes its rows and its
+ * checkpoint in one transaction, so a crash at any point leaves rows and checkpoint consistent.
+ * A projection runs in one process at a time: the runner holds a PostgreSQL advisory lock per
+ * projection on a dedicated session; another replica takes over when that session dies.
+ */
+export class ProjectionRunner {
+  private readonly loops = new Map<string, Loop>();
+  private readonly progress = new EventEmitter();
+  private lockSession: PoolClient | null = null;
+  private takeoverTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly pool: Pool,
+    projections: readonly Projection[],
+    private readonly options: RunnerOptions = {},
+  ) {
+    for (const projection of projections) this.loops.set(projection.name, { projection, running: false, stop: null, checkpoint: START, lastError: null });
+    this.progress.setMaxListeners(0);
+  }
+
+  get projections(): Projection[] {
+    return [...this.loops.values()].map((loop) => loop.projection);
+  }
+
+  /** Creates tables, rebuilds projections whose version changed, and starts every loop it can own. */
+  async start(): Promise<void> {
+    await this.pool.query(CHECKPOINTS_DDL);
+    this.stopped = false;
+    this.lockSession = await this.pool.connect();
+    this.lockSession.on('error', () => void this.onLockSessionLost());
+    await this.takeOver();
+    const interval = this.options.takeoverIntervalMs ?? 5000;
+    this.takeoverTimer = setInterval(() => void this.takeOver().catch((error: unknown) => this.log(`takeover failed: ${String(error)}`)), interval);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.takeoverTimer) clearInterval(this.takeoverTimer);
+    await Promise.all([...this.loops.values()].map((loop) => loop.stop?.()));
+    const session = this.lockSession;
+    this.lockSession = null;
+    session?.release(true); // ending the session releases its advisory locks
+  }
+
+  private async takeOver(): Promise<void> {
+    for (const loop of this.loops.values()) {
+      if (loop.running || this.stopped || !this.lockSession) continue;
+      const { rows } = await this.lockSession.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`korrigo:projection:${loop.projection.name}`]);
+      if (rows[0]?.locked) await this.run(loop);
+    }
+  }
+
+  private async onLockSessionLost(): Promise<void> {
+    this.log('projection lock session lost: stopping loops until the locks are taken again');
+    await Promise.all([...this.loops.values()].map((loop) => loop.stop?.()));
+    this.lockSession?.release(true);
+    this.lockSession = null;
+    if (!this.stopped) this.lockSession = await this.pool.connect().catch(() => null);
+  }
+
+  private async run(loop: Loop): Promise<void> {
+    const { projection } = loop;
+    await this.prepare(projection);
+    loop.checkpoint = (await readCheckpoint(this.pool, projection.name))?.position ?? START;
+    const subscription = this.store.subscribeToAll({ after: loop.checkpoint, maxBatch: this.options.batchSize ?? 1000 });
+    loop.running = true;
+    const done = (async () => {
+      try {
+        for await (const batch of subscription) {
+          await this.applyWithRetry(loop, batch);
+        }
+      } catch (error) {
+        loop.lastError = error instanceof Error ? error.message : String(error);
+        this.log(`projection ${projection.name} stopped: ${loop.lastError}`);
+      } finally {
+        loop.running = false;
+        loop.stop = null;
+        await this.lockSession?.query('SELECT pg_advisory_unlock(hashtext($1))', [`korrigo:projection:${projection.name}`]).catch(() => undefined);
+      }
+    })();
+    loop.stop = async () => {
+      await subscription.close();
+      await done;
+    };
+  }
+
+  /** Setup is idempotent; a stored older version means the read model's shape changed: rebuild it. */
+  private async prepare(projection: Projection): Promise<void> {
+    await this.inTransaction(async (db) => {
+      const stored = await readCheckpoint(db, projection.name);
+      if (stored && stored.version !== projection.version) {
+        this.log(`projection ${projection.name}: version ${stored.version} → ${projection.version}, rebuilding`);
+        await dropTables(db, projection);
+        await resetCheckpoint(db, projection.name, projection.version);
+      }
+      await projection.setup(db);
+      if (!stored) await resetCheckpoint(db, projection.name, projection.version);
+    });
+  }
+
+  private async applyWithRetry(loop: Loop, batch: readonly RecordedEvent[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.apply(loop, batch);
+        loop.lastError = null;
+        return;
+      } catch (error) {
+        loop.lastError = error instanceof Error ? error.message : String(error);
+        this.log(`projection ${loop.projection.name} failed at ${batch[0]!.position.commit}/${batch[0]!.position.prepare}: ${loop.lastError}`);
+        if (this.stopped) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 200 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private async apply(loop: Loop, batch: readonly RecordedEvent[]): Promise<void> {
+    const { projection } = loop;
+    const relevant = batch.filter((event) => handles(projection, event));
+    const last = batch[batch.length - 1]!;
+    await this.inTransaction(async (db) => {
+      if (relevant.length > 0) await projection.apply(db, relevant);
+      await saveCheckpoint(db, projection.name, projection.version, last.position, last.recordedAt, batch.length);
+    });
+    loop.checkpoint = last.position;
+    this.progress.emit('progress');
+  }
+
+  private async inTransaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
+    const db = await this.pool.connect();
+    try {
+      await db.query('BEGIN');
+      const result = await work(db);
+      await db.query('COMMIT');
+      return result;
+    } catch (error) {
+      await db.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      db.release();
+    }
+  }
+
+  /** Drops the projection's tables, resets its checkpoint and replays it from the start of `$all`. */
+  async rebuild(name: string): Promise<void> {
+    const loop = this.loops.get(name);
+    if (!loop) throw new Error(`Unknown projection "${name}"`);
+    await loop.stop?.();
+    await this.inTransaction(async (db) => {
+      await dropTables(db, loop.projection);
+      await resetCheckpoint(db, name, loop.projection.version);
+    });
+    if (!this.stopped && this.lockSession) await this.takeOver();
+  }
+
+  /**
+   * Read-your-writes: resolves true once every named projection (all by default) has passed
+   * `position`, false after `timeoutMs`. Checkpoints of projections run by another replica are
+   * read from the database.
+   */
+  async waitFor(position: Position, names?: readonly string[], timeoutMs = 5000): Promise<boolean> {
+    const targets = names ?? [...this.loops.keys()];
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await this.allPassed(targets, position)) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          this.progress.off('progress', done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, 50));
+        this.progress.on('progress', done);
+      });
+    }
+  }
+
+  private async allPassed(names: readonly string[], position: Position): Promise<boolean> {
+    for (const name of names) {
+      const loop = this.loops.get(name);
+      const checkpoint = loop?.running ? loop.checkpoint : (await readCheckpoint(this.pool, name))?.position;
+      if (!checkpoint || comparePositions(checkpoint, position) < 0) return false;
+    }
+    return true;
+  }
+
+  /** Resolves once every projection has reached the store's current head. */
+  async catchUp(timeoutMs = 60_000): Promise<boolean> {
+    const head = await this.store.head();
+    return head ? this.waitFor(head.position, undefined, timeoutMs) : true;
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const head = await this.store.head();
+    const statuses: ProjectionStatus[] = [];
+    for (const loop of this.loops.values()) {
+      const stored = await readCheckpoint(this.pool, loop.projection.name);
+      const checkpoint = loop.running ? loop.checkpoint : (stored?.position ?? START);
+      const caughtUp = !head || comparePositions(checkpoint, head.position) >= 0;
+      const lastEventAt = stored?.lastEventAt ?? null;
+      const behindSince = lastEventAt ?? (caughtUp ? null : ((await this.store.readAll({ maxCount: 1 }))[0]?.recordedAt ?? null));
+      const lagSeconds = caughtUp || !head || !behindSince ? 0 : (Date.parse(head.recordedAt) - Date.parse(behindSince)) / 1000;
+      statuses.push({
+        name: loop.projection.name,
+        running: loop.running,
+        checkpoint,
+        lastEventAt,
+        eventsSeen: stored?.eventsSeen ?? 0n,
+        caughtUp,
+        lagSeconds: Math.max(0, lagSeconds),
+        lastError: loop.lastError,
+      });
+    }
+    return statuses;
+  }
+
+  private log(message: string): void {
+    (this.options.log ?? ((text: string) => process.stderr.write(`${text}\n`)))(message);
+  }
+}
