@@ -61,8 +61,12 @@ export const startEmbeddedPostgres = async (options) => {
     // Another process may have started it between our check and our start: join it instead.
     const joined = await findRunningCluster(clusterDir, password);
     if (joined) return joined;
-    const tail = await readFile(path.join(options.dataDir, 'postgres.log'), 'utf8').then((text) => text.slice(-800)).catch(() => '');
-    throw new Error(`Embedded PostgreSQL did not start on port ${options.port} (see ${options.dataDir}/postgres.log):\n${tail}`, { cause: error });
+    const tail = await readFile(path.join(options.dataDir, 'postgres.log'), 'utf8')
+      .then((text) => text.slice(-800))
+      .catch(() => '');
+    throw new Error(`Embedded PostgreSQL did not start on port ${options.port} (see ${options.dataDir}/postgres.log):\n${tail}`, {
+      cause: error,
+    });
   }
   let stopped = false;
   return {
@@ -169,9 +173,10 @@ export const ensureDatabase = async (serverUrl, name) => {
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((/** @type {{ code?: string }} */ error) => {
-      if (error.code !== '42P04') throw error; // created meanwhile by another process
-    });
+    if (!rowCount)
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((/** @type {{ code?: string }} */ error) => {
+        if (error.code !== '42P04') throw error; // created meanwhile by another process
+      });
   } finally {
     await client.end();
   }

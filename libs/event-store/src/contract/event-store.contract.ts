@@ -241,7 +241,12 @@ export const eventStoreContract = (name: string, factory: HarnessFactory): void 
     describe('importing recorded events', () => {
       it('keeps ids and revisions and refuses a gap', async () => {
         const id = stream();
-        const recorded = events(3).map((e, i) => ({ ...e, streamId: id, revision: BigInt(i), recordedAt: new Date(Date.UTC(2026, 0, 1, 8, i)).toISOString() }));
+        const recorded = events(3).map((e, i) => ({
+          ...e,
+          streamId: id,
+          revision: BigInt(i),
+          recordedAt: new Date(Date.UTC(2026, 0, 1, 8, i)).toISOString(),
+        }));
         await store.importEvents(recorded);
         expect((await store.readStream(id)).map((e) => [e.eventId, e.revision])).toEqual(recorded.map((e) => [e.eventId, e.revision]));
         const gap = { ...anEvent(), streamId: id, revision: 5n, recordedAt: new Date().toISOString() };
@@ -328,7 +333,11 @@ const oracle = async ({ store, openAppend }: ContractHarness): Promise<void> => 
 
 const collectAllAfter = async (store: EventStore, after: Position | undefined): Promise<RecordedEvent[]> => {
   const all: RecordedEvent[] = [];
-  for (let page = await store.readAll({ after, maxCount: 1000 }); page.length > 0; page = await store.readAll({ after: page[page.length - 1]!.position, maxCount: 1000 })) {
+  for (
+    let page = await store.readAll({ after, maxCount: 1000 });
+    page.length > 0;
+    page = await store.readAll({ after: page[page.length - 1]!.position, maxCount: 1000 })
+  ) {
     all.push(...page);
   }
   return all;

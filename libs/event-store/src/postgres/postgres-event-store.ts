@@ -65,7 +65,9 @@ const runAppend = async (
   if (typeof expected === 'bigint') params.push(expected.toString());
   const { rows } = await db.query<{ revision: string; position: string; transaction_id: string }>(appendSql(CAS[form]), params);
   const row = rows[0];
-  return row ? { nextExpectedRevision: BigInt(row.revision), position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) } } : null;
+  return row
+    ? { nextExpectedRevision: BigInt(row.revision), position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) } }
+    : null;
 };
 
 interface EventRow {
@@ -95,10 +97,22 @@ const isUniqueViolation = (error: unknown): error is { code: string; constraint?
   typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 
 /** Connection-level failures from pg become the port's UNAVAILABLE; everything else passes through. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+]);
 const mapConnectionError = (error: unknown): unknown => {
   const code = (error as { code?: string } | null)?.code;
-  if (code && CONNECTION_CODES.has(code)) return new StoreUnavailableError(`PostgreSQL event store unavailable (${code})`, { cause: error });
+  if (code && CONNECTION_CODES.has(code))
+    return new StoreUnavailableError(`PostgreSQL event store unavailable (${code})`, { cause: error });
   if (error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)) {
     return new StoreUnavailableError(`PostgreSQL event store unavailable: ${error.message}`, { cause: error });
   }
@@ -146,7 +160,12 @@ export class PostgresEventStore implements EventStore {
    * Appends inside the caller's transaction (BEGIN … COMMIT on `client`): the events become visible
    * in `$all` when that transaction commits, and vanish if it rolls back.
    */
-  async appendWithin(client: PoolClient, streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
+  async appendWithin(
+    client: PoolClient,
+    streamId: string,
+    events: readonly EventData[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     const result = await runAppend(client, streamId, events.length, toPayload(events), expected);
     if (!result) throw new WrongExpectedRevisionError(streamId, expected, await this.currentRevision(streamId));
     return result;
@@ -154,7 +173,14 @@ export class PostgresEventStore implements EventStore {
 
   /** The result of the first append when these exact events are already in the stream; throws when ids are reused. */
   private async findIdenticalAppend(streamId: string, payload: string): Promise<AppendResult | null> {
-    const { rows } = await this.pool.query<{ event_id: string | null; stream_id: string; revision: string; position: string; transaction_id: string; same: boolean }>(
+    const { rows } = await this.pool.query<{
+      event_id: string | null;
+      stream_id: string;
+      revision: string;
+      position: string;
+      transaction_id: string;
+      same: boolean;
+    }>(
       `SELECT e.event_id::text, e.stream_id, e.revision::text, e.position::text, e.transaction_id::text,
               (e.type = c.value->>'type' AND e.data = c.value->'data') AS same
        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS c(value, ord)
@@ -168,9 +194,16 @@ export class PostgresEventStore implements EventStore {
     const identical =
       found.length === rows.length &&
       found.every((row, i) => row.same && row.stream_id === streamId && BigInt(row.revision) === first + BigInt(i));
-    if (!identical) throw new EventIdConflictError(streamId, found.map((row) => row.event_id!));
+    if (!identical)
+      throw new EventIdConflictError(
+        streamId,
+        found.map((row) => row.event_id!),
+      );
     const last = found[found.length - 1]!;
-    return { nextExpectedRevision: BigInt(last.revision), position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.position) } };
+    return {
+      nextExpectedRevision: BigInt(last.revision),
+      position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.position) },
+    };
   }
 
   private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
@@ -229,7 +262,9 @@ export class PostgresEventStore implements EventStore {
        ORDER BY es_events.transaction_id DESC, es_events.position DESC LIMIT 1`,
     );
     const row = rows[0];
-    return row ? { position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) }, recordedAt: row.recorded_at.toISOString() } : null;
+    return row
+      ? { position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) }, recordedAt: row.recorded_at.toISOString() }
+      : null;
   }
 
   async countEvents(): Promise<bigint> {
@@ -245,7 +280,11 @@ export class PostgresEventStore implements EventStore {
       if (seen && BigInt(seen.last) + 1n !== event.revision) {
         throw new WrongExpectedRevisionError(event.streamId, event.revision - 1n, BigInt(seen.last));
       }
-      streams.set(event.streamId, { stream_id: event.streamId, first: seen?.first ?? event.revision.toString(), last: event.revision.toString() });
+      streams.set(event.streamId, {
+        stream_id: event.streamId,
+        first: seen?.first ?? event.revision.toString(),
+        last: event.revision.toString(),
+      });
     }
     const ranges = [...streams.values()];
     const continuing = ranges.filter((range) => range.first !== '0');
@@ -288,7 +327,9 @@ export class PostgresEventStore implements EventStore {
 
   private async importConflict(client: PoolClient, ranges: readonly { stream_id: string; first: string }[]): Promise<Error> {
     for (const range of ranges) {
-      const { rows } = await client.query<{ revision: string }>(`SELECT revision::text FROM es_streams WHERE stream_id = $1`, [range.stream_id]);
+      const { rows } = await client.query<{ revision: string }>(`SELECT revision::text FROM es_streams WHERE stream_id = $1`, [
+        range.stream_id,
+      ]);
       const actual = rows[0] ? BigInt(rows[0].revision) : 'no_stream';
       if (actual !== BigInt(range.first) - 1n) return new WrongExpectedRevisionError(range.stream_id, BigInt(range.first) - 1n, actual);
     }

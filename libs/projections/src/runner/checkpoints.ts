@@ -36,12 +36,17 @@ const toCheckpoint = (row: Row): Checkpoint => ({
 });
 
 export const readCheckpoint = async (db: ClientBase | Pool, name: string): Promise<Checkpoint | null> => {
-  const { rows } = await db.query<Row>(`SELECT name, position, version, last_event_at, events_seen::text FROM projection_checkpoints WHERE name = $1`, [name]);
+  const { rows } = await db.query<Row>(
+    `SELECT name, position, version, last_event_at, events_seen::text FROM projection_checkpoints WHERE name = $1`,
+    [name],
+  );
   return rows[0] ? toCheckpoint(rows[0]) : null;
 };
 
 export const readCheckpoints = async (db: ClientBase | Pool): Promise<Checkpoint[]> => {
-  const { rows } = await db.query<Row>(`SELECT name, position, version, last_event_at, events_seen::text FROM projection_checkpoints ORDER BY name`);
+  const { rows } = await db.query<Row>(
+    `SELECT name, position, version, last_event_at, events_seen::text FROM projection_checkpoints ORDER BY name`,
+  );
   return rows.map(toCheckpoint);
 };
 
@@ -68,4 +73,10 @@ export const resetCheckpoint = async (db: ClientBase, name: string, version: num
      ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, version = EXCLUDED.version, last_event_at = NULL, events_seen = 0, updated_at = now()`,
     [name, formatPosition(START), version],
   );
+};
+
+/** The stored position, locked until the end of the caller's transaction. */
+export const lockCheckpoint = async (db: ClientBase, name: string): Promise<Position | null> => {
+  const { rows } = await db.query<{ position: string }>(`SELECT position FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [name]);
+  return rows[0] ? parsePosition(rows[0].position) : null;
 };

@@ -1,7 +1,15 @@
 import { EventEmitter } from 'node:events';
 import type { Pool, PoolClient } from 'pg';
-import { type EventStore, type Position, type RecordedEvent, START, comparePositions } from '#event-store';
-import { CHECKPOINTS_DDL, readCheckpoint, resetCheckpoint, saveCheckpoint } from './checkpoints.js';
+import {
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+  type Subscription,
+  START,
+  comparePositions,
+  formatPosition,
+} from '#event-store';
+import { CHECKPOINTS_DDL, lockCheckpoint, readCheckpoint, resetCheckpoint, saveCheckpoint } from './checkpoints.js';
 import { type Projection, dropTables, handles } from './projection.js';
 
 export interface ProjectionStatus {
@@ -50,7 +58,8 @@ export class ProjectionRunner {
     projections: readonly Projection[],
     private readonly options: RunnerOptions = {},
   ) {
-    for (const projection of projections) this.loops.set(projection.name, { projection, running: false, stop: null, checkpoint: START, lastError: null });
+    for (const projection of projections)
+      this.loops.set(projection.name, { projection, running: false, stop: null, checkpoint: START, lastError: null });
     this.progress.setMaxListeners(0);
   }
 
@@ -66,7 +75,10 @@ export class ProjectionRunner {
     this.lockSession.on('error', () => void this.onLockSessionLost());
     await this.takeOver();
     const interval = this.options.takeoverIntervalMs ?? 5000;
-    this.takeoverTimer = setInterval(() => void this.takeOver().catch((error: unknown) => this.log(`takeover failed: ${String(error)}`)), interval);
+    this.takeoverTimer = setInterval(
+      () => void this.takeOver().catch((error: unknown) => this.log(`takeover failed: ${String(error)}`)),
+      interval,
+    );
   }
 
   async stop(): Promise<void> {
@@ -75,18 +87,23 @@ export class ProjectionRunner {
     await Promise.all([...this.loops.values()].map((loop) => loop.stop?.()));
     const session = this.lockSession;
     this.lockSession = null;
+    session?.removeAllListeners('error');
+    session?.on('error', () => undefined);
     session?.release(true); // ending the session releases its advisory locks
   }
 
   private async takeOver(): Promise<void> {
     for (const loop of this.loops.values()) {
       if (loop.running || this.stopped || !this.lockSession) continue;
-      const { rows } = await this.lockSession.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`korrigo:projection:${loop.projection.name}`]);
+      const { rows } = await this.lockSession.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+        `korrigo:projection:${loop.projection.name}`,
+      ]);
       if (rows[0]?.locked) await this.run(loop);
     }
   }
 
   private async onLockSessionLost(): Promise<void> {
+    if (this.stopped) return;
     this.log('projection lock session lost: stopping loops until the locks are taken again');
     await Promise.all([...this.loops.values()].map((loop) => loop.stop?.()));
     this.lockSession?.release(true);
@@ -98,12 +115,17 @@ export class ProjectionRunner {
     const { projection } = loop;
     await this.prepare(projection);
     loop.checkpoint = (await readCheckpoint(this.pool, projection.name))?.position ?? START;
-    const subscription = this.store.subscribeToAll({ after: loop.checkpoint, maxBatch: this.options.batchSize ?? 1000 });
     loop.running = true;
+    let subscription: Subscription | null = null;
+    let stopping = false;
     const done = (async () => {
       try {
-        for await (const batch of subscription) {
-          await this.applyWithRetry(loop, batch);
+        while (!stopping) {
+          subscription = this.store.subscribeToAll({ after: loop.checkpoint, maxBatch: this.options.batchSize ?? 1000 });
+          for await (const batch of subscription) {
+            if (!(await this.applyWithRetry(loop, batch))) break; // rebuilt elsewhere: follow from its new checkpoint
+          }
+          await subscription.close();
         }
       } catch (error) {
         loop.lastError = error instanceof Error ? error.message : String(error);
@@ -111,11 +133,14 @@ export class ProjectionRunner {
       } finally {
         loop.running = false;
         loop.stop = null;
-        await this.lockSession?.query('SELECT pg_advisory_unlock(hashtext($1))', [`korrigo:projection:${projection.name}`]).catch(() => undefined);
+        await this.lockSession
+          ?.query('SELECT pg_advisory_unlock(hashtext($1))', [`korrigo:projection:${projection.name}`])
+          .catch(() => undefined);
       }
     })();
     loop.stop = async () => {
-      await subscription.close();
+      stopping = true;
+      await (subscription as Subscription | null)?.close();
       await done;
     };
   }
@@ -134,31 +159,43 @@ export class ProjectionRunner {
     });
   }
 
-  private async applyWithRetry(loop: Loop, batch: readonly RecordedEvent[]): Promise<void> {
+  /** False when the checkpoint was moved by someone else (a rebuild): the loop re-subscribes from it. */
+  private async applyWithRetry(loop: Loop, batch: readonly RecordedEvent[]): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.apply(loop, batch);
+        const applied = await this.apply(loop, batch);
         loop.lastError = null;
-        return;
+        return applied;
       } catch (error) {
         loop.lastError = error instanceof Error ? error.message : String(error);
-        this.log(`projection ${loop.projection.name} failed at ${batch[0]!.position.commit}/${batch[0]!.position.prepare}: ${loop.lastError}`);
+        this.log(`projection ${loop.projection.name} failed at ${formatPosition(batch[0]!.position)}: ${loop.lastError}`);
         if (this.stopped) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 200 * 2 ** attempt)));
       }
     }
   }
 
-  private async apply(loop: Loop, batch: readonly RecordedEvent[]): Promise<void> {
+  /**
+   * The stored checkpoint is the source of truth: the batch is applied only if it still follows it
+   * (locked for the transaction), so a rebuild by another process is noticed instead of overwritten.
+   */
+  private async apply(loop: Loop, batch: readonly RecordedEvent[]): Promise<boolean> {
     const { projection } = loop;
     const relevant = batch.filter((event) => handles(projection, event));
     const last = batch[batch.length - 1]!;
-    await this.inTransaction(async (db) => {
+    const applied = await this.inTransaction(async (db) => {
+      const stored = await lockCheckpoint(db, projection.name);
+      if (!stored || comparePositions(stored, loop.checkpoint) !== 0) {
+        loop.checkpoint = stored ?? START;
+        return false;
+      }
       if (relevant.length > 0) await projection.apply(db, relevant);
       await saveCheckpoint(db, projection.name, projection.version, last.position, last.recordedAt, batch.length);
+      return true;
     });
-    loop.checkpoint = last.position;
+    if (applied) loop.checkpoint = last.position;
     this.progress.emit('progress');
+    return applied;
   }
 
   private async inTransaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
@@ -176,16 +213,11 @@ export class ProjectionRunner {
     }
   }
 
-  /** Drops the projection's tables, resets its checkpoint and replays it from the start of `$all`. */
+  /** Rebuilds one projection from the start of `$all`, wherever its loop runs (see rebuildProjection). */
   async rebuild(name: string): Promise<void> {
     const loop = this.loops.get(name);
     if (!loop) throw new Error(`Unknown projection "${name}"`);
-    await loop.stop?.();
-    await this.inTransaction(async (db) => {
-      await dropTables(db, loop.projection);
-      await resetCheckpoint(db, name, loop.projection.version);
-    });
-    if (!this.stopped && this.lockSession) await this.takeOver();
+    await rebuildProjection(this.pool, loop.projection);
   }
 
   /**
@@ -255,3 +287,26 @@ export class ProjectionRunner {
     (this.options.log ?? ((text: string) => process.stderr.write(`${text}\n`)))(message);
   }
 }
+
+/**
+ * Rebuild = drop the projection's tables, recreate them and reset its checkpoint, in one transaction
+ * that holds the checkpoint row. The loop running it, in this process or another, sees the reset at
+ * its next batch and replays from the start. Works whether or not the app is running.
+ */
+export const rebuildProjection = async (pool: Pool, projection: Projection): Promise<void> => {
+  const db = await pool.connect();
+  try {
+    await db.query('BEGIN');
+    await db.query(CHECKPOINTS_DDL);
+    await lockCheckpoint(db, projection.name);
+    await dropTables(db, projection);
+    await projection.setup(db);
+    await resetCheckpoint(db, projection.name, projection.version);
+    await db.query('COMMIT');
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    db.release();
+  }
+};

@@ -24,7 +24,10 @@ export const streamSummaryProjection: Projection = {
       CREATE INDEX IF NOT EXISTS stream_summary_category ON stream_summary (category);`);
   },
   async apply(db: ClientBase, events: readonly RecordedEvent[]) {
-    const latest = new Map<string, { stream_id: string; category: string; revision: string; last_type: string; first_recorded_at: string; last_recorded_at: string }>();
+    const latest = new Map<
+      string,
+      { stream_id: string; category: string; revision: string; last_type: string; first_recorded_at: string; last_recorded_at: string }
+    >();
     for (const event of events) {
       const seen = latest.get(event.streamId);
       latest.set(event.streamId, {

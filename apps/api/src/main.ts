@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ProjectionRunner, allProjections } from '#projections';
+import { AppModule } from './app.module.js';
+import { loadConfig } from './runtime/config.js';
+import { openRuntime } from './runtime/runtime.js';
+import { servePortal } from './portal.js';
+
+const log = (message: string): void => void process.stdout.write(`${message}\n`);
+
+const main = async (): Promise<void> => {
+  const config = loadConfig();
+  const runtime = await openRuntime(config);
+  const runner = new ProjectionRunner(runtime.store, runtime.pool, allProjections, { log: (m) => log(`[projections] ${m}`) });
+  await runner.start();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime, runner), { logger: ['error', 'warn'] });
+  const portal = servePortal(app);
+  app.enableShutdownHooks();
+  const host = process.env.HOST ?? '127.0.0.1';
+  await app.listen(config.port, host);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log(`\n${signal}: stopping Korrigo…`);
+    await app.close();
+    await runner.stop();
+    await runtime.close();
+    log('Stopped cleanly.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${config.port}`;
+  log(
+    [
+      '',
+      'Korrigo is running.',
+      portal ? `  Portal & sign-in: ${base}/` : '  Portal:           not built (run `npm run build:portal`)',
+      `  GraphQL:          ${base}/api/graphql`,
+      `  Health:           ${base}/api/health/ready`,
+      `  Event store:      ${runtime.store.kind === 'postgres' ? 'PostgreSQL' : 'EventStoreDB'}; read models: ${runtime.databaseLabel}`,
+      `  Data folder:      ${config.dataDir}`,
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Korrigo failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

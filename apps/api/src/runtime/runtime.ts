@@ -1,0 +1,48 @@
+import pg from 'pg';
+import { type EventStore, PostgresEventStore } from '#event-store';
+import { EventStoreDbStore } from '../../../../libs/event-store/src/eventstoredb/eventstoredb-store.js';
+import type { Config } from './config.js';
+import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres.js';
+
+/** What every process (API, ops CLI) opens from the same configuration. */
+export interface Runtime {
+  readonly config: Config;
+  /** The read models' database (and the PostgreSQL event store's, when that is the store). */
+  readonly pool: pg.Pool;
+  readonly store: EventStore;
+  /** Where the read models live, for messages: 'embedded' or the external URL without its password. */
+  readonly databaseLabel: string;
+  close(): Promise<void>;
+}
+
+const redact = (url: string): string => {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+};
+
+export const openRuntime = async (config: Config, options: { poolSize?: number } = {}): Promise<Runtime> => {
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
+  try {
+    const url = config.databaseUrl ?? (await ensureDatabase(embedded!.url, 'korrigo'));
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 20 });
+    pool.on('error', (error) => process.stderr.write(`[pg] idle client error: ${error.message}\n`));
+    const store: EventStore = config.eventStoreUrl
+      ? new EventStoreDbStore(config.eventStoreUrl, { timeoutMs: config.eventStoreTimeoutMs })
+      : await PostgresEventStore.create(pool);
+    return {
+      config,
+      pool,
+      store,
+      databaseLabel: embedded ? `embedded (${config.dataDir}/postgres)` : redact(url),
+      close: async () => {
+        await store.close();
+        await pool.end();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+};
