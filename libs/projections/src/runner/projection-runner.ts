@@ -31,6 +31,9 @@ export interface RunnerOptions {
   readonly log?: (message: string) => void;
 }
 
+/** Rebuilds announce themselves here so that the runner owning the projection restarts its loop. */
+const RESET_CHANNEL = 'korrigo_projection_reset';
+
 interface Loop {
   projection: Projection;
   running: boolean;
@@ -50,6 +53,7 @@ export class ProjectionRunner {
   private readonly progress = new EventEmitter();
   private lockSession: PoolClient | null = null;
   private takeoverTimer: NodeJS.Timeout | null = null;
+  private takeovers: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(
@@ -69,10 +73,9 @@ export class ProjectionRunner {
 
   /** Creates tables, rebuilds projections whose version changed, and starts every loop it can own. */
   async start(): Promise<void> {
-    await this.pool.query(CHECKPOINTS_DDL);
+    await this.ensureSchema();
     this.stopped = false;
-    this.lockSession = await this.pool.connect();
-    this.lockSession.on('error', () => void this.onLockSessionLost());
+    await this.openLockSession();
     await this.takeOver();
     const interval = this.options.takeoverIntervalMs ?? 5000;
     this.takeoverTimer = setInterval(
@@ -84,6 +87,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.takeoverTimer) clearInterval(this.takeoverTimer);
+    await this.takeovers; // a loop being started now is started before it is stopped
     await Promise.all([...this.loops.values()].map((loop) => loop.stop?.()));
     const session = this.lockSession;
     this.lockSession = null;
@@ -92,7 +96,18 @@ export class ProjectionRunner {
     session?.release(true); // ending the session releases its advisory locks
   }
 
-  private async takeOver(): Promise<void> {
+  /**
+   * One takeover attempt at a time. Advisory locks are re-entrant within a session: two overlapping
+   * attempts (the timer firing while a slow one still prepares a loop) would both get the lock and
+   * start the same projection twice in this process.
+   */
+  private takeOver(): Promise<void> {
+    const attempt = this.takeovers.then(() => this.tryTakeOver());
+    this.takeovers = attempt.catch(() => undefined);
+    return attempt;
+  }
+
+  private async tryTakeOver(): Promise<void> {
     for (const loop of this.loops.values()) {
       if (loop.running || this.stopped || !this.lockSession) continue;
       const { rows } = await this.lockSession.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
@@ -102,13 +117,32 @@ export class ProjectionRunner {
     }
   }
 
+  /** The session holding the advisory locks also hears of rebuilds made by any process. */
+  private async openLockSession(): Promise<void> {
+    const session = await this.pool.connect();
+    session.on('error', () => void this.onLockSessionLost());
+    session.on('notification', (message) => {
+      if (message.channel === RESET_CHANNEL && message.payload) void this.follow(message.payload);
+    });
+    await session.query(`LISTEN ${RESET_CHANNEL}`);
+    this.lockSession = session;
+  }
+
   private async onLockSessionLost(): Promise<void> {
     if (this.stopped) return;
     this.log('projection lock session lost: stopping loops until the locks are taken again');
     await Promise.all([...this.loops.values()].map((loop) => loop.stop?.()));
     this.lockSession?.release(true);
     this.lockSession = null;
-    if (!this.stopped) this.lockSession = await this.pool.connect().catch(() => null);
+    if (!this.stopped) await this.openLockSession().catch(() => undefined);
+  }
+
+  /** A projection this runner owns was rebuilt: restart its loop from the reset checkpoint. */
+  private async follow(name: string): Promise<void> {
+    const loop = this.loops.get(name);
+    if (!loop?.running || this.stopped) return;
+    await loop.stop?.();
+    await this.takeOver();
   }
 
   private async run(loop: Loop): Promise<void> {
@@ -245,6 +279,7 @@ export class ProjectionRunner {
   }
 
   private async allPassed(names: readonly string[], position: Position): Promise<boolean> {
+    await this.ensureSchema();
     for (const name of names) {
       const loop = this.loops.get(name);
       const checkpoint = loop?.running ? loop.checkpoint : (await readCheckpoint(this.pool, name))?.position;
@@ -260,6 +295,7 @@ export class ProjectionRunner {
   }
 
   async status(): Promise<ProjectionStatus[]> {
+    await this.ensureSchema();
     const head = await this.store.head();
     const statuses: ProjectionStatus[] = [];
     for (const loop of this.loops.values()) {
@@ -283,6 +319,15 @@ export class ProjectionRunner {
     return statuses;
   }
 
+  private schemaReady: Promise<unknown> | null = null;
+  private ensureSchema(): Promise<unknown> {
+    this.schemaReady ??= this.pool.query(CHECKPOINTS_DDL).catch((error: unknown) => {
+      this.schemaReady = null;
+      throw error;
+    });
+    return this.schemaReady;
+  }
+
   private log(message: string): void {
     (this.options.log ?? ((text: string) => process.stderr.write(`${text}\n`)))(message);
   }
@@ -302,6 +347,7 @@ export const rebuildProjection = async (pool: Pool, projection: Projection): Pro
     await dropTables(db, projection);
     await projection.setup(db);
     await resetCheckpoint(db, projection.name, projection.version);
+    await db.query('SELECT pg_notify($1, $2)', [RESET_CHANNEL, projection.name]);
     await db.query('COMMIT');
   } catch (error) {
     await db.query('ROLLBACK').catch(() => undefined);
