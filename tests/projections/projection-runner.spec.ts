@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type EventData, PostgresEventStore } from '#event-store';
-import { type Projection, ProjectionRunner, allProjections, auditLogProjection, checksumTables, readCheckpoint, rebuildProjection } from '#projections';
+import {
+  type Projection,
+  ProjectionRunner,
+  allProjections,
+  auditLogProjection,
+  checksumTables,
+  readCheckpoint,
+  rebuildProjection,
+} from '#projections';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
 const scoreAwarded = (points: number): EventData => ({
