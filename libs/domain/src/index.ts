@@ -1,6 +1,7 @@
 /**
  * The domain (DESIGN §4): deciders as pure functions — decide, evolve, initialState — with no
- * framework, database or store import. The deciders arrive with the domain issue; this file marks
- * the library's entry point.
+ * framework, database or store import.
  */
-export {};
+export * from './shared/event.js';
+export * from './shared/domain-error.js';
+export * from './shared/time.js';
