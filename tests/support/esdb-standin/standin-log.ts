@@ -54,7 +54,9 @@ export class StandInLog {
     const created = BigInt(Date.now()) * TICKS_PER_MS;
     for (const record of proposed) {
       const stored: StoredRecord = { ...record, streamId, revision: BigInt(stream.length), position: this.nextPosition, created };
-      this.nextPosition += BigInt(RECORD_OVERHEAD + streamId.length + record.type.length + record.data.length + record.customMetadata.length);
+      this.nextPosition += BigInt(
+        RECORD_OVERHEAD + streamId.length + record.type.length + record.data.length + record.customMetadata.length,
+      );
       stream.push(stored);
       this.records.push(stored);
     }
@@ -70,7 +72,11 @@ export class StandInLog {
    * or any/stream_exists) succeeds with the original result. A batch that matches only in part is
    * refused as a wrong expected version, whatever the expectation.
    */
-  private idempotentRetry(stream: readonly StoredRecord[], expected: ExpectedRevision, proposed: readonly ProposedRecord[]): AppendOutcome | null {
+  private idempotentRetry(
+    stream: readonly StoredRecord[],
+    expected: ExpectedRevision,
+    proposed: readonly ProposedRecord[],
+  ): AppendOutcome | null {
     const first = proposed[0];
     if (!first) return null;
     const r = stream.findIndex((record) => record.eventId === first.eventId);

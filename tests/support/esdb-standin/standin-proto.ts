@@ -4,7 +4,12 @@
  */
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
-import type { AppendReq, AppendResp as AppendRespType, ReadReq, ReadResp as ReadRespType } from '@eventstore/db-client/generated/streams_pb.js';
+import type {
+  AppendReq,
+  AppendResp as AppendRespType,
+  ReadReq,
+  ReadResp as ReadRespType,
+} from '@eventstore/db-client/generated/streams_pb.js';
 import type { UUID as UUIDType } from '@eventstore/db-client/generated/shared_pb.js';
 import type { AppendOutcome, CurrentRevision, ExpectedRevision, ProposedRecord, ReadFrom, StoredRecord } from './standin-log.js';
 
@@ -63,7 +68,10 @@ export const appendResponse = (outcome: AppendOutcome, expected: ExpectedRevisio
     if (outcome.revision === 'no_stream') success.setNoStream(new Empty());
     else success.setCurrentRevision(outcome.revision.toString());
     if (outcome.position === undefined) success.setNoPosition(new Empty());
-    else success.setPosition(new AppendResp.Position().setCommitPosition(String(outcome.position)).setPreparePosition(String(outcome.position)));
+    else
+      success.setPosition(
+        new AppendResp.Position().setCommitPosition(String(outcome.position)).setPreparePosition(String(outcome.position)),
+      );
     return response.setSuccess(success);
   }
   return response.setWrongExpectedVersion(wrongExpectedVersion(outcome.current, expected));

@@ -1,6 +1,8 @@
+import path from 'node:path';
 import pg from 'pg';
-import { type EventStore, PostgresEventStore } from '#event-store';
-import { EventStoreDbStore } from '../../../../libs/event-store/src/eventstoredb/eventstoredb-store.js';
+import { type EventStore, EventStoreDbStore, PostgresEventStore } from '#event-store';
+
+import { type BlobStore, LocalBlobStore } from './blob-store.js';
 import type { Config } from './config.js';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres.js';
 
@@ -10,6 +12,8 @@ export interface Runtime {
   /** The read models' database (and the PostgreSQL event store's, when that is the store). */
   readonly pool: pg.Pool;
   readonly store: EventStore;
+  /** Files referenced by events (`<DATA_DIR>/blobs`). */
+  readonly blobs: BlobStore;
   /** Where the read models live, for messages: 'embedded' or the external URL without its password. */
   readonly databaseLabel: string;
   close(): Promise<void>;
@@ -34,6 +38,7 @@ export const openRuntime = async (config: Config, options: { poolSize?: number }
       config,
       pool,
       store,
+      blobs: new LocalBlobStore(path.join(config.dataDir, 'blobs')),
       databaseLabel: embedded ? `embedded (${config.dataDir}/postgres)` : redact(url),
       close: async () => {
         await store.close();

@@ -41,7 +41,12 @@ const stream = (category = 'contract'): string => `${category}-${randomUUID()}`;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const code = (error: unknown): string | undefined => (error instanceof EventStoreError ? error.code : undefined);
 
-export const eventStoreContract = (name: string, factory: HarnessFactory): void => {
+export interface ContractCapabilities {
+  /** The store can be started with positions beyond 2^53 (not a real EventStoreDB). */
+  readonly positionsBeyondSafeInteger: boolean;
+}
+
+export const eventStoreContract = (name: string, factory: HarnessFactory, capabilities: ContractCapabilities = { positionsBeyondSafeInteger: true }): void => {
   describe(`${name} — event store contract`, () => {
     let harness: ContractHarness;
     let store: EventStore;
@@ -220,7 +225,7 @@ export const eventStoreContract = (name: string, factory: HarnessFactory): void 
       });
     });
 
-    describe('positions', () => {
+    if (capabilities.positionsBeyondSafeInteger) describe('positions', () => {
       it('survive a round trip through a checkpoint beyond 2^53', async () => {
         const big = await factory({ positionsBeyondSafeInteger: true });
         try {

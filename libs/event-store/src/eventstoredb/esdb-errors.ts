@@ -43,10 +43,6 @@ const isUnavailable = (error: unknown): boolean => {
   return code === 13 && typeof message === 'string' && DROPPED_CONNECTION.test(message);
 };
 
-/** A DEADLINE_EXCEEDED can leave the client's cached server-features call failed for good. */
-export const isDeadline = (error: unknown): boolean =>
-  error instanceof DeadlineExceededError || (error as { code?: unknown } | null)?.code === 4;
-
 export const mapEsdbError = (error: unknown, context: ErrorContext = {}): unknown => {
   if (error instanceof EventStoreError) return error;
   if (error instanceof WrongExpectedVersionError) {

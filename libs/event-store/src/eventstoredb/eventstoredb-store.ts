@@ -30,8 +30,9 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port.js';
+import { StreamNotFoundError } from '../errors.js';
 import { comparePositions } from '../position.js';
-import { isDeadline, mapEsdbError, withTimeout, type ErrorContext } from './esdb-errors.js';
+import { mapEsdbError, withTimeout, type ErrorContext } from './esdb-errors.js';
 import { isStart, isSystemEvent, toEsdbEvent, toExpectedRevision, toRecordedEvent } from './esdb-events.js';
 import { EsdbSubscription } from './esdb-subscription.js';
 import { importBatches } from './import-batches.js';
@@ -57,16 +58,11 @@ const collectRead = <E>(read: StreamingRead<E>): Promise<E[]> =>
 export class EventStoreDbStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
   private readonly timeoutMs: number;
-  private client: EventStoreDBClient;
-  /** Subscriptions get their own connection, so that replacing the request client never cuts them. */
-  private subscriptionClient: EventStoreDBClient | undefined;
+  private readonly client: EventStoreDBClient;
   private readonly subscriptions = new Set<EsdbSubscription>();
 
   /** @param connectionString e.g. `esdb://127.0.0.1:2113?tls=false` */
-  constructor(
-    private readonly connectionString: string,
-    options: EventStoreDbStoreOptions = {},
-  ) {
+  constructor(connectionString: string, options: EventStoreDbStoreOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.client = EventStoreDBClient.connectionString(connectionString);
   }
@@ -74,12 +70,16 @@ export class EventStoreDbStore implements EventStore {
   async append(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     const result = await this.call('append', { streamId, expected }, (client) =>
-      client.appendToStream(streamId, events.map(toEsdbEvent), { expectedRevision: toExpectedRevision(expected), deadline: this.timeoutMs }),
+      client.appendToStream(streamId, events.map(toEsdbEvent), {
+        expectedRevision: toExpectedRevision(expected),
+        deadline: this.timeoutMs,
+      }),
     );
-    // Some server versions answer an idempotent retry without a position: read it back.
-    const position = result.position ?? (await this.readStream(streamId, { fromRevision: result.nextExpectedRevision, maxCount: 1 }))[0]?.position;
+    // A server may answer an idempotent retry without a position: read the last event's back.
+    const position =
+      result.position ?? (await this.readStream(streamId, { fromRevision: result.nextExpectedRevision, maxCount: 1 }))[0]?.position;
     if (!position) throw new Error(`EventStoreDB returned no position for the append to ${streamId}`);
-    return { nextExpectedRevision: result.nextExpectedRevision, position: { commit: position.commit, prepare: position.prepare } };
+    return { nextExpectedRevision: result.nextExpectedRevision, position };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -89,7 +89,9 @@ export class EventStoreDbStore implements EventStore {
     let from: ReadRevision = options.fromRevision ?? (direction === BACKWARDS ? END : ESDB_START);
     while (out.length < limit) {
       const want = Math.min(PAGE_SIZE, limit - out.length);
-      const page = await this.read('readStream', { streamId }, (client) => client.readStream(streamId, { fromRevision: from, direction, maxCount: want }));
+      const page = await this.read('readStream', { streamId }, (client) =>
+        client.readStream(streamId, { fromRevision: from, direction, maxCount: want }),
+      );
       for (const { event } of page) if (event) out.push(toRecordedEvent(event));
       const last = page[page.length - 1]?.event;
       if (page.length < want || !last || (direction === BACKWARDS && last.revision === 0n)) break;
@@ -114,8 +116,7 @@ export class EventStoreDbStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    this.subscriptionClient ??= EventStoreDBClient.connectionString(this.connectionString);
-    const subscription: EsdbSubscription = new EsdbSubscription(this.subscriptionClient, options, this.timeoutMs, () =>
+    const subscription: EsdbSubscription = new EsdbSubscription(this.client, options, this.timeoutMs, () =>
       this.subscriptions.delete(subscription),
     );
     this.subscriptions.add(subscription);
@@ -126,7 +127,7 @@ export class EventStoreDbStore implements EventStore {
     try {
       return (await this.readStream(streamId, { maxCount: 1 })).length > 0;
     } catch (error) {
-      if ((error as { code?: unknown }).code === 'NOT_FOUND') return false;
+      if (error instanceof StreamNotFoundError) return false;
       throw error;
     }
   }
@@ -135,9 +136,11 @@ export class EventStoreDbStore implements EventStore {
   async head(): Promise<HeadInfo | null> {
     let from: ReadPosition = END;
     for (;;) {
-      const page = await this.read('head', {}, (client) => client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: PAGE_SIZE }));
+      const page = await this.read('head', {}, (client) =>
+        client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: PAGE_SIZE }),
+      );
       const found = page.find(({ event }) => event && !isSystemEvent(event.type))?.event;
-      if (found) return { position: { commit: found.position.commit, prepare: found.position.prepare }, recordedAt: found.created.toISOString() };
+      if (found) return { position: found.position, recordedAt: found.created.toISOString() };
       const last = page[page.length - 1]?.event;
       if (page.length < PAGE_SIZE || !last) return null;
       from = last.position; // backwards from a position starts strictly before it
@@ -147,10 +150,14 @@ export class EventStoreDbStore implements EventStore {
   /** O(n): EventStoreDB keeps no count of `$all`, so this reads it all (in pages) and skips system events. */
   async countEvents(): Promise<bigint> {
     let count = 0n;
-    await this.scanAll(undefined, () => PAGE_SIZE, (event) => {
-      if (!isSystemEvent(event.type)) count++;
-      return true;
-    });
+    await this.scanAll(
+      undefined,
+      () => PAGE_SIZE,
+      (event) => {
+        if (!isSystemEvent(event.type)) count++;
+        return true;
+      },
+    );
     return count;
   }
 
@@ -169,18 +176,24 @@ export class EventStoreDbStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    await Promise.all([this.client.dispose(), this.subscriptionClient?.dispose()]);
+    await this.client.dispose();
   }
 
   /**
    * Forward pages of `$all` strictly after `after`, system events included, until `visit` says stop.
    * Reading forwards from a position includes the event at it, hence one extra and the skip.
    */
-  private async scanAll(after: Position | undefined, wanted: () => number, visit: (event: AllStreamRecordedEvent) => boolean): Promise<void> {
+  private async scanAll(
+    after: Position | undefined,
+    wanted: () => number,
+    visit: (event: AllStreamRecordedEvent) => boolean,
+  ): Promise<void> {
     let from = after && !isStart(after) ? after : undefined;
     for (;;) {
       const want = Math.min(PAGE_SIZE, wanted()) + (from ? 1 : 0);
-      const page = await this.read('readAll', {}, (client) => client.readAll({ fromPosition: from ?? ESDB_START, direction: FORWARDS, maxCount: want }));
+      const page = await this.read('readAll', {}, (client) =>
+        client.readAll({ fromPosition: from ?? ESDB_START, direction: FORWARDS, maxCount: want }),
+      );
       for (const { event } of page) {
         if (!event || (from && comparePositions(event.position, from) <= 0)) continue;
         if (!visit(event)) return;
@@ -191,28 +204,31 @@ export class EventStoreDbStore implements EventStore {
     }
   }
 
+  /** A streaming read collected under the timeout; past it, the gRPC call is cancelled. */
   private read<E>(what: string, context: ErrorContext, open: (client: EventStoreDBClient) => StreamingRead<E>): Promise<E[]> {
-    return this.call(what, context, (client) => collectRead(open(client)));
-  }
-
-  /** One call under the timeout, its errors mapped to the port's. */
-  private async call<T>(what: string, context: ErrorContext, work: (client: EventStoreDBClient) => Promise<T>): Promise<T> {
-    const client = this.client;
-    try {
-      return await withTimeout(work(client), this.timeoutMs, what, () => this.replaceClient(client));
-    } catch (error) {
-      if (isDeadline(error)) this.replaceClient(client);
-      throw mapEsdbError(error, context);
-    }
+    let stream: StreamingRead<E> | undefined;
+    return this.call(
+      what,
+      context,
+      (client) => collectRead((stream = open(client))),
+      () => void stream?.cancel().catch(() => undefined),
+    );
   }
 
   /**
-   * After a timeout the client may hold a server-features call that failed for good (it caches
-   * it), and streams that will never end: start afresh, and cancel what the old one had in flight.
+   * One call under the timeout, its errors mapped to the port's. The client's own deadlines do not
+   * cover everything: its server-features request, made before the first append, has none at all.
    */
-  private replaceClient(stale: EventStoreDBClient): void {
-    if (this.client !== stale) return;
-    this.client = EventStoreDBClient.connectionString(this.connectionString);
-    void stale.dispose().catch(() => undefined);
+  private async call<T>(
+    what: string,
+    context: ErrorContext,
+    work: (client: EventStoreDBClient) => Promise<T>,
+    onTimeout?: () => void,
+  ): Promise<T> {
+    try {
+      return await withTimeout(work(this.client), this.timeoutMs, what, onTimeout);
+    } catch (error) {
+      throw mapEsdbError(error, context);
+    }
   }
 }

@@ -31,6 +31,11 @@ export class PostgresNotifier {
     });
   }
 
+  /** Wakes this process's waiting readers without a round trip (the store's own appends). */
+  wakeLocal(): void {
+    this.wakeAll();
+  }
+
   private wakeAll(): void {
     for (const waiter of [...this.waiters]) waiter();
   }
@@ -78,6 +83,9 @@ export class PostgresNotifier {
     if (client) {
       client.removeAllListeners('notification');
       await client.query(`UNLISTEN ${this.channel}`).catch(() => undefined);
+      // Back in the pool, its errors are the pool's: `lost` must not release it a second time (a server
+      // shutting down after close() would otherwise throw "Release called on client which has already been released").
+      client.removeAllListeners('error');
       client.release();
     }
     this.wakeAll();

@@ -34,15 +34,25 @@ export class PostgresSubscription implements Subscription {
   async *[Symbol.asyncIterator](): AsyncIterator<readonly RecordedEvent[]> {
     let after = this.options.after ?? START;
     const maxCount = this.options.maxBatch ?? 500;
+    let ahead: Promise<RecordedEvent[]> | null = null;
     while (!this.closed) {
-      const events = await this.reader.readAll({ after, maxCount });
+      const prefetched = ahead !== null;
+      const events = await (ahead ?? this.reader.readAll({ after, maxCount }));
+      ahead = null;
       if (this.closed) return;
       if (events.length > 0) {
         after = events[events.length - 1]!.position;
+        // A full page means history is left: read the next page while the subscriber handles this one.
+        if (events.length === maxCount) {
+          ahead = this.reader.readAll({ after, maxCount });
+          ahead.catch(() => undefined); // awaited at the next turn; this only keeps a failure after close() from being unhandled
+        }
         const batch = events.filter((event) => matchesFilter(event, this.options.filter));
         if (batch.length > 0) yield batch;
         continue;
       }
+      // An empty page read ahead is older than the batch just handled: read again before sleeping.
+      if (prefetched) continue;
       const pending = await this.reader.hasPendingAfter(after);
       if (this.closed) return;
       await this.notifier.wait(pending ? PENDING_RECHECK_MS : this.pollIntervalMs, this.abort);
