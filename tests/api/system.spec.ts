@@ -9,6 +9,7 @@ import { PostgresEventStore } from '#event-store';
 import { ProjectionRunner, allProjections } from '#projections';
 import { AppModule, SCHEMA_FILE } from '../../apps/api/src/app.module.js';
 import type { Runtime } from '../../apps/api/src/runtime/runtime.js';
+import { LocalBlobStore } from '../../apps/api/src/runtime/blob-store.js';
 import { loadConfig } from '../../apps/api/src/runtime/config.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
@@ -23,7 +24,14 @@ describe('the running API', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     const store = await PostgresEventStore.create(db.pool, { pollIntervalMs: 100 });
-    runtime = { config: { ...loadConfig(), env: 'test', readyMaxLagSeconds: 30 }, pool: db.pool, store, databaseLabel: 'test', close: async () => store.close() };
+    runtime = {
+      config: { ...loadConfig(), env: 'test', readyMaxLagSeconds: 30 },
+      pool: db.pool,
+      store,
+      blobs: new LocalBlobStore(path.join(os.tmpdir(), `korrigo-blobs-${randomUUID()}`)),
+      databaseLabel: 'test',
+      close: async () => store.close(),
+    };
     runner = new ProjectionRunner(store, db.pool, allProjections, { log: () => undefined });
     await runner.start();
     app = await NestFactory.create(AppModule.register(runtime, runner, { schemaFile }), { logger: false });
