@@ -1,0 +1,76 @@
+import type { Event } from '../shared/event.js';
+import type { Annotation } from './annotation.js';
+
+/**
+ * What happens to one scanned copy, on its own stream `copy-<uuid>` (DESIGN §3, §4). Every event
+ * names its copy so projections reading `$all` need not parse stream ids. Type names are stored in
+ * the event store and never renamed: change a shape with an upcaster.
+ * AiSuggestionProduced / AiSuggestionReviewed belong to the AI issue and join this union there.
+ */
+
+/** `number` is the page's place in the scanned PDF (1-based); the array order is the reading order. */
+export type CopyPage = { pageId: string; number: number; imageBlobKey?: string };
+export type HeaderCandidate = { studentId: string; score: number };
+export type CopyFlagReason = 'missing_pages' | 'blank_pages' | 'duplicate_pages' | 'no_header' | 'other';
+export type IdentificationMethod = 'auto' | 'manual';
+
+export type CopyImported = Event<
+  'CopyImported',
+  { copyId: string; examId: string; scanId: string; pages: readonly CopyPage[]; anonymousCode: string }
+>;
+/** What OCR (or a vision model) read in the header, with roster candidates best first; confidence in [0, 1]. */
+export type HeaderRead = Event<
+  'HeaderRead',
+  { copyId: string; engine: string; text: string; candidates: readonly HeaderCandidate[]; confidence: number }
+>;
+export type StudentIdentified = Event<'StudentIdentified', { copyId: string; studentId: string; method: IdentificationMethod; by: string }>;
+export type IdentificationCleared = Event<'IdentificationCleared', { copyId: string; studentId: string; by: string; reason?: string }>;
+export type CopyFlagged = Event<'CopyFlagged', { copyId: string; reason: CopyFlagReason; note?: string }>;
+export type PagesReordered = Event<'PagesReordered', { copyId: string; pageIds: readonly string[] }>;
+
+export type CopyAssigned = Event<'CopyAssigned', { copyId: string; correctorId: string; runId: string }>;
+export type CopyLocked = Event<'CopyLocked', { copyId: string; holderId: string; leaseUntil: string }>;
+export type LockRenewed = Event<'LockRenewed', { copyId: string; holderId: string; leaseUntil: string }>;
+export type CopyUnlocked = Event<'CopyUnlocked', { copyId: string; holderId: string }>;
+export type LockExpired = Event<'LockExpired', { copyId: string; holderId: string; leaseUntil: string }>;
+export type LockForceReleased = Event<'LockForceReleased', { copyId: string; holderId: string; adminId: string; reason: string }>;
+
+export type AnnotationAdded = Event<'AnnotationAdded', { copyId: string; annotation: Annotation }>;
+/** Carries the whole annotation as it now is, not a patch: a projection replaces its row. */
+export type AnnotationEdited = Event<'AnnotationEdited', { copyId: string; annotation: Annotation }>;
+export type AnnotationRemoved = Event<'AnnotationRemoved', { copyId: string; annotationId: string }>;
+
+/** `points` is already clamped and rounded to the scale's step: the one canonical score. */
+export type ScoreAwarded = Event<'ScoreAwarded', { copyId: string; questionId: string; points: number; scaleVersion: number }>;
+/** An empty text removes the question's remark. */
+export type RemarkWritten = Event<'RemarkWritten', { copyId: string; questionId: string; text: string }>;
+export type AppreciationWritten = Event<'AppreciationWritten', { copyId: string; text: string }>;
+export type CopyFinalized = Event<'CopyFinalized', { copyId: string; total: number; max: number; scaleVersion: number }>;
+export type CopyReopened = Event<'CopyReopened', { copyId: string; adminId: string; reason: string }>;
+
+export type CopyEvent =
+  | CopyImported
+  | HeaderRead
+  | StudentIdentified
+  | IdentificationCleared
+  | CopyFlagged
+  | PagesReordered
+  | CopyAssigned
+  | CopyLocked
+  | LockRenewed
+  | CopyUnlocked
+  | LockExpired
+  | LockForceReleased
+  | AnnotationAdded
+  | AnnotationEdited
+  | AnnotationRemoved
+  | ScoreAwarded
+  | RemarkWritten
+  | AppreciationWritten
+  | CopyFinalized
+  | CopyReopened;
+
+export type CopyEventType = CopyEvent['type'];
+
+/** The stream a copy's events live on. */
+export const copyStreamId = (copyId: string): string => `copy-${copyId}`;

@@ -1,0 +1,53 @@
+import type { Assignment } from './dispatch-copies.js';
+import type { ExamEvent } from './exam.events.js';
+import type { GradingQuestion } from './grading-scale.js';
+
+export type ExamState = Readonly<{
+  created: boolean;
+  examId: string;
+  title: string;
+  classNames: readonly string[];
+  scale: Readonly<{ version: number; questions: readonly GradingQuestion[] }> | null;
+  scoringStarted: boolean;
+  correctorIds: readonly string[];
+  /** Run ids already applied, so a retried dispatch writes nothing. */
+  dispatchRuns: readonly string[];
+  assignments: readonly Assignment[];
+  published: boolean;
+  archived: boolean;
+}>;
+
+export const initialState = (): ExamState => ({
+  created: false,
+  examId: '',
+  title: '',
+  classNames: [],
+  scale: null,
+  scoringStarted: false,
+  correctorIds: [],
+  dispatchRuns: [],
+  assignments: [],
+  published: false,
+  archived: false,
+});
+
+export const evolve = (exam: ExamState, event: ExamEvent): ExamState => {
+  switch (event.type) {
+    case 'ExamCreated':
+      return { ...exam, created: true, examId: event.data.examId, title: event.data.title, classNames: event.data.classNames };
+    case 'GradingScaleDefined':
+      return { ...exam, scale: { version: event.data.version, questions: event.data.questions } };
+    case 'ScoringStarted':
+      return { ...exam, scoringStarted: true };
+    case 'CorrectorsAssigned':
+      return { ...exam, correctorIds: event.data.correctorIds };
+    case 'CopiesDispatched':
+      return { ...exam, dispatchRuns: [...exam.dispatchRuns, event.data.runId], assignments: event.data.assignments };
+    case 'ResultsPublished':
+      return { ...exam, published: true };
+    case 'ResultsWithdrawn':
+      return { ...exam, published: false };
+    case 'ExamArchived':
+      return { ...exam, archived: true };
+  }
+};
