@@ -5,10 +5,14 @@ import { CqrsModule } from '@nestjs/cqrs';
 import path from 'node:path';
 import type { ProjectionRunner } from '#projections';
 import type { Runtime } from './runtime/runtime.js';
-import { PROJECTION_RUNNER, RUNTIME } from './tokens.js';
+import { CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
 import { SystemResolver } from './system/system.resolver.js';
 import { BigIntScalar } from './system/bigint.scalar.js';
+import { AuthModule } from './auth/auth.module.js';
+import { formatError } from './shared/errors.js';
+import { queryLimitRules } from './shared/graphql-limits.js';
+import type { RequestContext } from './auth/request-context.js';
 
 export const SCHEMA_FILE = path.resolve('apps/api/schema.gql');
 
@@ -29,10 +33,15 @@ export class AppModule {
           introspection: !production,
           playground: false,
           includeStacktraceInErrorResponses: runtime.config.env === 'development',
+          context: ({ req }: { req: { korrigo: RequestContext } }) => req.korrigo,
+          validationRules: queryLimitRules(),
+          formatError: formatError(runtime.config.env === 'development', (error) => process.stderr.write(`[graphql] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)),
         }),
+        CoreModule.register(runtime, runner),
+        AuthModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: RUNTIME, useValue: runtime }, { provide: PROJECTION_RUNNER, useValue: runner }, BigIntScalar, SystemResolver],
+      providers: [BigIntScalar, SystemResolver],
     };
   }
 }

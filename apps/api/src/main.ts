@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import { loadConfig } from './runtime/config.js';
 import { openRuntime } from './runtime/runtime.js';
 import { servePortal } from './portal.js';
+import { AuthService } from './auth/auth.service.js';
 
 const log = (message: string): void => void process.stdout.write(`${message}\n`);
 
@@ -17,6 +18,9 @@ const main = async (): Promise<void> => {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime, runner), { logger: ['error', 'warn'] });
   const portal = servePortal(app);
   app.enableShutdownHooks();
+  // The users read model must show existing admins before deciding that none exists.
+  if (!(await runner.catchUp(120_000))) log('Warning: projections are still catching up; the first-admin check may wait for the next start.');
+  const firstAdmin = await app.get(AuthService).bootstrapAdmin(process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen(config.port, host);
 
@@ -44,6 +48,17 @@ const main = async (): Promise<void> => {
       `  Health:           ${base}/api/health/ready`,
       `  Event store:      ${runtime.store.kind === 'postgres' ? 'PostgreSQL' : 'EventStoreDB'}; read models: ${runtime.databaseLabel}`,
       `  Data folder:      ${config.dataDir}`,
+      ...(firstAdmin
+        ? [
+            '',
+            'First start: an admin account was created.',
+            `  E-mail:   ${firstAdmin.email}`,
+            firstAdmin.password
+              ? `  Password: ${firstAdmin.password}   (shown once; you will choose your own at first sign-in)`
+              : '  Password: the one in ADMIN_PASSWORD',
+            `  Sign in at ${base}/admin/`,
+          ]
+        : []),
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );

@@ -3,10 +3,14 @@ export * from './runner/checkpoints.js';
 export * from './runner/projection-runner.js';
 export { auditLogProjection } from './audit-log/audit-log.projection.js';
 export { streamSummaryProjection } from './stream-summary/stream-summary.projection.js';
+export { usersProjection } from './users/users.projection.js';
+export { studentsProjection, studentLoginCode } from './students/students.projection.js';
 
 import { auditLogProjection } from './audit-log/audit-log.projection.js';
 import { streamSummaryProjection } from './stream-summary/stream-summary.projection.js';
+import { usersProjection } from './users/users.projection.js';
+import { studentsProjection } from './students/students.projection.js';
 import type { Projection } from './runner/projection.js';
 
 /** Every read model of the product, in the order they are set up. */
-export const allProjections: readonly Projection[] = [auditLogProjection, streamSummaryProjection];
+export const allProjections: readonly Projection[] = [auditLogProjection, streamSummaryProjection, usersProjection, studentsProjection];

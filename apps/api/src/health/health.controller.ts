@@ -3,7 +3,9 @@ import type { Response } from 'express';
 import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { Public } from '../auth/roles.decorator.js';
 
+@Public()
 @Controller('api/health')
 export class HealthController {
   constructor(

@@ -30,7 +30,10 @@ export const openRuntime = async (config: Config, options: { poolSize?: number }
   try {
     const url = config.databaseUrl ?? (await ensureDatabase(embedded!.url, 'korrigo'));
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 20 });
-    pool.on('error', (error) => process.stderr.write(`[pg] idle client error: ${error.message}\n`));
+    // pool.end() resolves before the sockets of its idle clients have closed: stopping the embedded
+    // server right after makes them fail, which is expected and not worth a line on stderr.
+    let closing = false;
+    pool.on('error', (error) => void (closing || process.stderr.write(`[pg] idle client error: ${error.message}\n`)));
     const store: EventStore = config.eventStoreUrl
       ? new EventStoreDbStore(config.eventStoreUrl, { timeoutMs: config.eventStoreTimeoutMs })
       : await PostgresEventStore.create(pool);
@@ -41,6 +44,7 @@ export const openRuntime = async (config: Config, options: { poolSize?: number }
       blobs: new LocalBlobStore(path.join(config.dataDir, 'blobs')),
       databaseLabel: embedded ? `embedded (${config.dataDir}/postgres)` : redact(url),
       close: async () => {
+        closing = true;
         await store.close();
         await pool.end();
         await embedded?.stop();

@@ -4,6 +4,7 @@ import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { SystemStatusModel } from './system-status.model.js';
+import { Roles } from '../auth/roles.decorator.js';
 import { readSystemStatus } from './system-status.js';
 
 @Resolver(() => SystemStatusModel)
@@ -13,7 +14,7 @@ export class SystemResolver {
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
   ) {}
 
-  // TODO(issue 3): restrict to admins once sign-in exists.
+  @Roles('admin')
   @Query(() => SystemStatusModel, { description: 'Event store figures and each projection’s checkpoint and lag' })
   systemStatus(): Promise<SystemStatusModel> {
     return readSystemStatus(this.runtime, this.runner);

@@ -1,0 +1,111 @@
+import 'reflect-metadata';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import { PostgresEventStore } from '#event-store';
+import { ProjectionRunner, allProjections } from '#projections';
+import { AppModule } from '../../apps/api/src/app.module.js';
+import { AuthService } from '../../apps/api/src/auth/auth.service.js';
+import type { Runtime } from '../../apps/api/src/runtime/runtime.js';
+import { LocalBlobStore } from '../../apps/api/src/runtime/blob-store.js';
+import { loadConfig } from '../../apps/api/src/runtime/config.js';
+import { createTestDatabase, type TestDatabase } from './pg.js';
+
+export const ADMIN = { email: 'admin@lycee.test', password: 'Correct-Horse-42' };
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly data?: T;
+  readonly errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** A browser-like GraphQL client: keeps cookies and echoes the CSRF token, as the portal does. */
+export class ApiClient {
+  private cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  async graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResult<T>> {
+    const response = await fetch(`${this.base}/api/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+        ...(this.cookies.has('korrigo_csrf') ? { 'x-csrf-token': decodeURIComponent(this.cookies.get('korrigo_csrf')!) } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    for (const header of response.headers.getSetCookie()) {
+      const [pair] = header.split(';');
+      const [name, ...value] = pair!.split('=');
+      if (/expires=Thu, 01 Jan 1970/i.test(header)) this.cookies.delete(name!);
+      else this.cookies.set(name!, value.join('='));
+    }
+    const body = (await response.json()) as GraphQLResult<T>;
+    return { status: response.status, data: body.data ?? undefined, errors: body.errors };
+  }
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  async signIn(portal: 'ADMIN' | 'TEACHER' | 'STUDENT', login: string, password: string): Promise<GraphQLResult> {
+    return this.graphql(`mutation($portal: Portal!, $login: String!, $password: String!) { signIn(portal: $portal, login: $login, password: $password) { id role mustChangePassword } }`, { portal, login, password });
+  }
+}
+
+export interface ApiHarness {
+  readonly base: string;
+  readonly runtime: Runtime;
+  readonly runner: ProjectionRunner;
+  readonly app: INestApplication;
+  readonly db: TestDatabase;
+  client(): ApiClient;
+  admin(): Promise<ApiClient>;
+  close(): Promise<void>;
+}
+
+/** The real API on a fresh test database, with an admin created as on first start. */
+export const startApi = async (options: { schemaFile?: string; env?: 'test' | 'production' | 'development' } = {}): Promise<ApiHarness> => {
+  const db = await createTestDatabase();
+  const store = await PostgresEventStore.create(db.pool, { pollIntervalMs: 100 });
+  const blobDir = path.join(os.tmpdir(), `korrigo-blobs-${randomUUID()}`);
+  const runtime: Runtime = {
+    config: { ...loadConfig(), env: options.env ?? 'test', readyMaxLagSeconds: 30 },
+    pool: db.pool,
+    store,
+    blobs: new LocalBlobStore(blobDir),
+    databaseLabel: 'test',
+    close: async () => store.close(),
+  };
+  const runner = new ProjectionRunner(store, db.pool, allProjections, { log: () => undefined });
+  await runner.start();
+  const app = await NestFactory.create(AppModule.register(runtime, runner, { schemaFile: options.schemaFile ?? path.join(os.tmpdir(), `korrigo-schema-${randomUUID()}.gql`) }), { logger: false });
+  await app.listen(0, '127.0.0.1');
+  await app.get(AuthService).bootstrapAdmin(ADMIN.email, ADMIN.password);
+  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    base,
+    runtime,
+    runner,
+    app,
+    db,
+    client: () => new ApiClient(base),
+    admin: async () => {
+      const client = new ApiClient(base);
+      const result = await client.signIn('ADMIN', ADMIN.email, ADMIN.password);
+      if (result.errors) throw new Error(`admin sign-in failed: ${JSON.stringify(result.errors)}`);
+      return client;
+    },
+    close: async () => {
+      await app.close();
+      await runner.stop();
+      await runtime.close();
+      await db.drop();
+      await rm(blobDir, { recursive: true, force: true });
+    },
+  };
+};
