@@ -27,7 +27,11 @@ export class ApiClient {
   private cookies = new Map<string, string>();
   constructor(readonly base: string) {}
 
-  async graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResult<T>> {
+  async graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResult<T>> {
     const response = await fetch(`${this.base}/api/graphql`, {
       method: 'POST',
       headers: {
@@ -53,7 +57,10 @@ export class ApiClient {
   }
 
   async signIn(portal: 'ADMIN' | 'TEACHER' | 'STUDENT', login: string, password: string): Promise<GraphQLResult> {
-    return this.graphql(`mutation($portal: Portal!, $login: String!, $password: String!) { signIn(portal: $portal, login: $login, password: $password) { id role mustChangePassword } }`, { portal, login, password });
+    return this.graphql(
+      `mutation($portal: Portal!, $login: String!, $password: String!) { signIn(portal: $portal, login: $login, password: $password) { id role mustChangePassword } }`,
+      { portal, login, password },
+    );
   }
 }
 
@@ -83,7 +90,10 @@ export const startApi = async (options: { schemaFile?: string; env?: 'test' | 'p
   };
   const runner = new ProjectionRunner(store, db.pool, allProjections, { log: () => undefined });
   await runner.start();
-  const app = await NestFactory.create(AppModule.register(runtime, runner, { schemaFile: options.schemaFile ?? path.join(os.tmpdir(), `korrigo-schema-${randomUUID()}.gql`) }), { logger: false });
+  const app = await NestFactory.create(
+    AppModule.register(runtime, runner, { schemaFile: options.schemaFile ?? path.join(os.tmpdir(), `korrigo-schema-${randomUUID()}.gql`) }),
+    { logger: false },
+  );
   await app.listen(0, '127.0.0.1');
   await app.get(AuthService).bootstrapAdmin(ADMIN.email, ADMIN.password);
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');

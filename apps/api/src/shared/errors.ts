@@ -3,7 +3,8 @@ import { DomainError, type DomainErrorCode } from '#domain';
 import { EventStoreError } from '#event-store';
 
 /** The API's error codes (DESIGN §6): every error leaves with one of them in `extensions.code`. */
-export type ApiErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
+export type ApiErrorCode =
+  'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
 
 const FROM_DOMAIN: Record<DomainErrorCode, ApiErrorCode> = {
   VALIDATION: 'BAD_USER_INPUT',
@@ -35,7 +36,19 @@ export const toApiError = (error: unknown): { code: ApiErrorCode; message: strin
   return { code: 'INTERNAL_SERVER_ERROR', message: 'Internal error' };
 };
 
-const KNOWN = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+const KNOWN = new Set<string>([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 
 /**
  * Apollo's formatError: keeps coded errors, maps domain/store errors, and hides anything else
@@ -47,14 +60,28 @@ export const formatError =
     const code = formatted.extensions?.code;
     const original = (error as { originalError?: unknown } | null)?.originalError ?? error;
     if (typeof code === 'string' && KNOWN.has(code) && !(original instanceof DomainError) && !(original instanceof EventStoreError)) {
-      return development ? formatted : { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, ...(formatted.extensions?.details ? { details: formatted.extensions.details } : {}) } };
+      return development
+        ? formatted
+        : {
+            message: formatted.message,
+            locations: formatted.locations,
+            path: formatted.path,
+            extensions: { code, ...(formatted.extensions?.details ? { details: formatted.extensions.details } : {}) },
+          };
     }
     const mapped = toApiError(original);
     if (mapped.code === 'INTERNAL_SERVER_ERROR' || mapped.code === 'UNAVAILABLE') log(original);
     return {
-      message: mapped.code === 'INTERNAL_SERVER_ERROR' && development ? `${mapped.message}: ${String((original as Error)?.message ?? original)}` : mapped.message,
+      message:
+        mapped.code === 'INTERNAL_SERVER_ERROR' && development
+          ? `${mapped.message}: ${String((original as Error)?.message ?? original)}`
+          : mapped.message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: mapped.code, ...(mapped.details ? { details: mapped.details } : {}), ...(development && formatted.extensions?.stacktrace ? { stacktrace: formatted.extensions.stacktrace } : {}) },
+      extensions: {
+        code: mapped.code,
+        ...(mapped.details ? { details: mapped.details } : {}),
+        ...(development && formatted.extensions?.stacktrace ? { stacktrace: formatted.extensions.stacktrace } : {}),
+      },
     };
   };

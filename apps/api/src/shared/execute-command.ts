@@ -31,7 +31,10 @@ export const loadStream = async <State, E extends { type: string }>(
   } catch (error) {
     if (!(error instanceof StreamNotFoundError)) throw error;
   }
-  const state = events.reduce((folded, event) => decider.evolve(folded, { type: event.type, data: event.data } as unknown as E), decider.initialState());
+  const state = events.reduce(
+    (folded, event) => decider.evolve(folded, { type: event.type, data: event.data } as unknown as E),
+    decider.initialState(),
+  );
   return { state, revision: events.length > 0 ? events[events.length - 1]!.revision : null, events };
 };
 
@@ -61,7 +64,14 @@ export const executeCommand = async <State, C extends { type: string }, E extend
           eventId: randomUUID(),
           type: event.type,
           data: event.data as never,
-          metadata: { actorId: actor.actorId, actorRole: actor.actorRole, correlationId, causationId: actor.causationId ?? correlationId, occurredAt, schemaVersion: SCHEMA_VERSION },
+          metadata: {
+            actorId: actor.actorId,
+            actorRole: actor.actorRole,
+            correlationId,
+            causationId: actor.causationId ?? correlationId,
+            occurredAt,
+            schemaVersion: SCHEMA_VERSION,
+          },
         })),
         revision ?? 'no_stream',
       );

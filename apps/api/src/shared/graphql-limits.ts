@@ -77,7 +77,8 @@ export const queryLimitRules = (limits: QueryLimits = DEFAULT_LIMITS) => [
         leave(operation) {
           const [depth, cost, aliases] = measure(operation.selectionSet, new Set());
           if (depth > limits.maxDepth) context.reportError(refuse(`Query too deep: ${depth} levels (limit ${limits.maxDepth})`, undefined));
-          if (aliases > limits.maxAliases) context.reportError(refuse(`Too many aliases: ${aliases} (limit ${limits.maxAliases})`, undefined));
+          if (aliases > limits.maxAliases)
+            context.reportError(refuse(`Too many aliases: ${aliases} (limit ${limits.maxAliases})`, undefined));
           if (cost > limits.maxCost) context.reportError(refuse(`Query too expensive: cost ${cost} (limit ${limits.maxCost})`, undefined));
         },
       },
