@@ -10,7 +10,8 @@
  */
 import pg from 'pg';
 import { PostgresEventStore, formatPosition } from '#event-store';
-import { ProjectionRunner, allProjections, readCheckpoints } from '#projections';
+import { ProjectionRunner, readCheckpoints } from '#projections';
+import { crashProjections as allProjections } from './crash-projections.js';
 
 const url = process.env.KORRIGO_CRASH_DB_URL;
 if (!url) throw new Error('KORRIGO_CRASH_DB_URL is not set');

@@ -12,7 +12,8 @@ import {
   formatPosition,
   parsePosition,
 } from '#event-store';
-import { ProjectionRunner, allProjections, checksumTables } from '#projections';
+import { ProjectionRunner, checksumTables } from '#projections';
+import { crashProjections as allProjections } from './crash-projections.js';
 import { type TestDatabase, createTestDatabase } from '../support/pg.js';
 
 /*

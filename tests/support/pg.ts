@@ -8,8 +8,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** This Jest worker's own cluster (see global-setup.js); child processes get it passed explicitly. */
 const serverUrl = (): string => {
-  const url = process.env.KORRIGO_TEST_PG_URL;
+  const url = process.env[`KORRIGO_TEST_PG_URL_${process.env.JEST_WORKER_ID ?? '1'}`] ?? process.env.KORRIGO_TEST_PG_URL;
   if (!url) throw new Error('KORRIGO_TEST_PG_URL is not set: run tests through jest (its global setup starts PostgreSQL)');
   return url;
 };
