@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { type EventData, PostgresEventStore } from '#event-store';
 import { type CopyStream, RealisticEvents } from './support/realistic-events.js';
-import { type Row, compare, formatRate, runConcurrent } from './support/timed.js';
+import { type Row, compare, compareInterleaved, formatRate } from './support/timed.js';
 
 /**
  * Sections 1 and 2: appends through PostgresEventStore with an exact expected revision, against the
@@ -75,14 +75,24 @@ export const benchAppends = async (pool: pg.Pool, options: AppendSectionOptions)
       })),
     );
     let turn = 0;
-    const values = Array.from({ length: batch }, (_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`).join(', ');
+    const values = Array.from(
+      { length: batch },
+      (_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`,
+    ).join(', ');
     const sql = `INSERT INTO raw_events (stream_id, revision, event_id, type, data, metadata) VALUES ${values}`;
     return async (writer) => {
       const stream = streams[writer]![turn++ % STREAMS_PER_WRITER]!;
       const params: unknown[] = [];
       for (let i = 0; i < batch; i++) {
         const event: EventData = shapes.copyEvent(stream.copy, stream.revision + 1);
-        params.push(stream.copy.streamId, ++stream.revision, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+        params.push(
+          stream.copy.streamId,
+          ++stream.revision,
+          event.eventId,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+        );
       }
       await pool.query(sql, params);
       return batch;
@@ -91,11 +101,14 @@ export const benchAppends = async (pool: pg.Pool, options: AppendSectionOptions)
 
   const rows: Row[] = [];
   const pair = async (measure: string, writers: number, batch: number): Promise<void> => {
-    options.log(`appends: ${measure} — korrigo (${options.seconds}s)…`);
-    const korrigo = await runConcurrent(writers, ms, appendLoop(await streamsFor(writers), batch));
-    options.log(`appends: ${measure} — anchor (${options.seconds}s)…`);
-    const anchor = await runConcurrent(writers, ms, insertLoop(writers, batch));
-    options.log(`appends: ${measure}: korrigo ${formatRate(korrigo)}, anchor ${formatRate(anchor)}`);
+    options.log(`appends: ${measure} (${2 * options.seconds}s)…`);
+    const { korrigo, anchor } = await compareInterleaved(
+      writers,
+      ms,
+      appendLoop(await streamsFor(writers), batch),
+      insertLoop(writers, batch),
+    );
+    options.log(`appends: korrigo ${formatRate(korrigo)}, anchor ${formatRate(anchor)}`);
     rows.push(compare(measure, korrigo, anchor, { minRatio: 0.5 }));
   };
   await pair('append 1 event, exact revision, 1 writer  (anchor: INSERT 1 row, autocommit)', 1, 1);

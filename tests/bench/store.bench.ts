@@ -1,7 +1,9 @@
 import os from 'node:os';
 import { benchAppends } from './appends.js';
+import { benchSnapshotRestore } from './snapshot-restore.js';
 import { benchStoreAtScale } from './store-at-scale.js';
 import { startBenchCluster } from './support/bench-cluster.js';
+import { type PhaseCost, renderCosts } from './support/cpu.js';
 import { type Row, renderTable } from './support/timed.js';
 
 /**
@@ -49,6 +51,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const main = async (): Promise<void> => {
   const args = parseArgs(process.argv.slice(2));
   const begun = performance.now();
+  const loadAtStart = os.loadavg();
   log(`starting an embedded PostgreSQL cluster in a temporary folder…`);
   const cluster = await startBenchCluster(log);
   try {
@@ -59,25 +62,50 @@ const main = async (): Promise<void> => {
     rows.push(...(await benchAppends(await cluster.openDatabase('bench_append', 16), { seconds: args.seconds, log })));
 
     // 3. A store of realistic shape: `$all` reads and a projection rebuild.
-    const scale = await benchStoreAtScale(await cluster.openDatabase('bench_store', 20), { events: args.events, log });
+    const costs: PhaseCost[] = [];
+    const storePool = await cluster.openDatabase('bench_store', 20);
+    const scale = await benchStoreAtScale(storePool, { events: args.events, clusterDir: cluster.clusterDir, costs, log });
     rows.push(...scale.rows);
 
-    // 4. PLACEHOLDER — snapshot and restore: the ops CLI (ops/src) is being written; measure its
-    // snapshot and restore functions here on the generated store once they exist. No snapshot code
-    // of the bench's own: the figure must be the CLI's.
-    log('snapshot/restore: not measured yet (ops CLI pending)');
-    rows.push({ measure: 'snapshot / restore', korrigo: 'not measured yet (ops CLI pending)', anchor: '—', ratio: '—', bar: '—', ok: '—' });
+    // 4. Snapshot and restore through the ops CLI's functions, into an empty database. A failure
+    // there is reported in the table rather than losing the figures above.
+    try {
+      rows.push(
+        ...(await benchSnapshotRestore(storePool, await cluster.openDatabase('bench_restore', 20), {
+          workDir: cluster.dataDir,
+          clusterDir: cluster.clusterDir,
+          costs,
+        })),
+      );
+    } catch (error) {
+      log(`snapshot/restore failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      rows.push({
+        measure: 'ops snapshot / restore',
+        korrigo: `FAILED: ${String(error).slice(0, 80)}`,
+        anchor: '—',
+        ratio: '—',
+        bar: '—',
+        ok: 'NO',
+      });
+    }
 
     const out = [
       `Korrigo event store bench — ${new Date().toISOString()}`,
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
-      `run: --events ${args.events} --seconds ${args.seconds} (per timed append run, after a warm-up)`,
+      `run: --events ${args.events} --seconds ${args.seconds} (per side of each append comparison, after a warm-up)`,
+      `load average (1/5/15 min) at start ${loadAtStart.map((n) => n.toFixed(1)).join(' ')}, at end ${os
+        .loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}`,
       'PostgreSQL settings (server defaults, durable):',
       ...settings.map(([name, value]) => `  ${name} = ${value}`),
       'generated store:',
       ...scale.facts.map(([name, value]) => `  ${name}: ${value}`),
       '',
       renderTable(rows),
+      '',
+      'where the time goes (wall time, and CPU seconds of this process and of the PostgreSQL server):',
+      ...renderCosts(costs),
       '',
       `total bench time ${((performance.now() - begun) / 1000).toFixed(0)}s`,
     ];

@@ -12,6 +12,8 @@ import { freePort } from '../../support/free-port.js';
  */
 export interface BenchCluster {
   readonly dataDir: string;
+  /** PostgreSQL's own data directory, inside `dataDir`. */
+  readonly clusterDir: string;
   /** A pool on a new database of the cluster. */
   openDatabase(name: string, max: number): Promise<pg.Pool>;
   /** The settings a reader needs to judge the figures. */
@@ -61,6 +63,7 @@ export const startBenchCluster = async (log: (line: string) => void): Promise<Be
   const pools: pg.Pool[] = [];
   return {
     dataDir,
+    clusterDir: path.join(dataDir, 'postgres'),
     openDatabase: async (name, max) => {
       const pool = new pg.Pool({ connectionString: await ensureDatabase(server.url, name), max });
       pool.on('error', (error) => log(`[pg] idle client error: ${error.message}`));

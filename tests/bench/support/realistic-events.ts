@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { EventData, EventMetadata, ImportedEvent, JsonObject, JsonValue } from '#event-store';
+import type { Annotation, CopyEvent, ExamEvent, GradingQuestion } from '#domain';
+import type { EventData, EventMetadata, ImportedEvent, JsonObject } from '#event-store';
 
 /**
- * Events shaped like an exam session's: `copy-<uuid>` streams of 20–200 events (created, identified,
- * assigned, then annotations with pen polylines, scores, comments and locks, then graded), a few
- * `exam-<uuid>` streams, and the metadata every command writes. Seeded, so two runs store the same
- * shapes (ids are random).
+ * Events shaped like an exam session's, typed against the domain's event unions so that they stay
+ * what the projections read: `copy-<uuid>` streams of 20–200 events (imported, header read,
+ * identified, assigned, then locks, pen annotations with polylines, scores and remarks, then
+ * finalised) and a few `exam-<uuid>` streams, with the metadata every command writes. Seeded, so two
+ * runs store the same shapes (ids are random). Pages carry no blob keys: the bench has no blobs.
  */
 
 /** Small, fast, seeded PRNG (mulberry32). */
@@ -20,9 +22,36 @@ const seeded = (seed: number): (() => number) => {
   };
 };
 
-const QUESTIONS = Array.from({ length: 12 }, (_, i) => `q${i + 1}`);
+const QUESTIONS: GradingQuestion[] = Array.from({ length: 12 }, (_, i) => ({
+  questionId: `q${i + 1}`,
+  label: `Exercice ${Math.floor(i / 3) + 1}, question ${(i % 3) + 1}`,
+  maxPoints: i % 3 === 2 ? 2 : 1.5,
+  step: 0.5,
+}));
+const MAX_TOTAL = QUESTIONS.reduce((sum, question) => sum + question.maxPoints, 0);
 const COLORS = ['#d32f2f', '#1976d2', '#388e3c'];
-const WORDS = 'bien vu attention au signe justifier le calcul unité manquante raisonnement correct erreur de méthode revoir le cours très clair'.split(' ');
+const WORDS =
+  'bien vu attention au signe justifier le calcul unité manquante raisonnement correct erreur de méthode revoir le cours très clair'.split(
+    ' ',
+  );
+const LEASE_MS = 15 * 60_000;
+
+export interface CopyStream {
+  readonly streamId: string;
+  readonly copyId: string;
+  readonly examId: string;
+  readonly scanId: string;
+  readonly adminId: string;
+  readonly correctorId: string;
+  readonly runId: string;
+  /** Number of events the stream will hold. */
+  readonly length: number;
+  readonly pageIds: readonly string[];
+  /** Whether the corrector holds the lock after the events made so far. */
+  locked: boolean;
+}
+
+type Made = { type: string; data: object };
 
 export class RealisticEvents {
   private readonly random: () => number;
@@ -45,107 +74,117 @@ export class RealisticEvents {
     return Array.from({ length: this.int(4, 16) }, () => this.pick(WORDS)).join(' ');
   }
 
-  private polyline(): JsonValue[] {
-    let x = this.int(40, 1100);
-    let y = this.int(40, 1500);
-    return Array.from({ length: this.int(8, 40) }, () => {
-      x += this.int(-12, 12);
-      y += this.int(-8, 8);
-      return [x + Math.round(this.random() * 10) / 10, y + Math.round(this.random() * 10) / 10];
+  /** A pen stroke in page coordinates (0..1), 8–40 points. */
+  private stroke(pageId: string): Annotation {
+    let x = 0.05 + this.random() * 0.85;
+    let y = 0.05 + this.random() * 0.85;
+    const points = Array.from({ length: this.int(8, 40) }, (): [number, number] => {
+      x = Math.min(1, Math.max(0, x + (this.random() - 0.5) * 0.02));
+      y = Math.min(1, Math.max(0, y + (this.random() - 0.5) * 0.012));
+      return [Math.round(x * 10_000) / 10_000, Math.round(y * 10_000) / 10_000];
     });
+    return { annotationId: randomUUID(), pageId, kind: 'pen', points, strokeWidth: 0.002, color: this.pick(COLORS) };
   }
 
-  metadata(actorId: string, actorRole: string, correlationId: string, causationId: string): EventMetadata {
+  private metadata(actorId: string, actorRole: string): EventMetadata {
     this.clock += this.int(5, 120);
-    return { actorId, actorRole, correlationId, causationId, occurredAt: new Date(this.clock).toISOString(), schemaVersion: 1 };
+    const correlationId = randomUUID();
+    return {
+      actorId,
+      actorRole,
+      correlationId,
+      causationId: correlationId,
+      occurredAt: new Date(this.clock).toISOString(),
+      schemaVersion: 1,
+    };
   }
 
-  /** The `revision`-th event of a copy stream that will hold `length` events. */
+  private envelope(made: Made, actorId: string, actorRole: string): EventData {
+    return { eventId: randomUUID(), type: made.type, data: made.data as JsonObject, metadata: this.metadata(actorId, actorRole) };
+  }
+
+  newCopy(examId: string, scanId: string, adminId: string, correctorId: string, runId: string, length = this.int(20, 200)): CopyStream {
+    const copyId = randomUUID();
+    const pageIds = Array.from({ length: this.int(2, 8) }, () => randomUUID());
+    return { streamId: `copy-${copyId}`, copyId, examId, scanId, adminId, correctorId, runId, length, pageIds, locked: false };
+  }
+
+  /** The `revision`-th event of a copy stream. */
   copyEvent(copy: CopyStream, revision: number): EventData {
     const { copyId } = copy;
-    let type: string;
-    let data: JsonObject;
-    let actor = copy.correctorId;
-    let role = 'teacher';
-    if (revision === 0) {
-      type = 'CopyCreated';
-      actor = copy.adminId;
-      role = 'admin';
-      const pageCount = this.int(2, 8);
-      data = {
-        copyId,
-        examId: copy.examId,
-        scanId: copy.scanId,
-        pageCount,
-        pages: copy.pageIds.slice(0, pageCount).map((pageId, index) => ({ pageId, index, imageKey: `scans/${copy.scanId}/${pageId}.png` })),
-      };
-    } else if (revision === 1) {
-      type = 'CopyIdentified';
-      actor = copy.adminId;
-      role = 'admin';
-      data = { copyId, studentId: randomUUID(), confidence: Math.round(this.random() * 1000) / 1000, method: 'handwriting' };
-    } else if (revision === 2) {
-      type = 'CopyAssigned';
-      actor = copy.adminId;
-      role = 'admin';
-      data = { copyId, correctorId: copy.correctorId, lotId: copy.lotId };
-    } else if (revision === copy.length - 1) {
-      type = 'CopyGraded';
-      data = { copyId, total: Math.round(this.random() * 400) / 20, maxTotal: 20 };
-    } else {
-      const roll = this.random();
-      const questionId = this.pick(QUESTIONS);
-      if (roll < 0.55) {
-        type = 'AnnotationAdded';
-        data = {
-          copyId,
-          annotationId: randomUUID(),
-          pageId: this.pick(copy.pageIds),
-          questionId,
-          tool: 'pen',
-          color: this.pick(COLORS),
-          width: 2,
-          points: this.polyline(),
-        };
-      } else if (roll < 0.8) {
-        type = 'QuestionScored';
-        data = { copyId, questionId, points: this.int(0, 8) / 2, maxPoints: 4, remark: this.random() < 0.3 ? this.sentence() : null };
-      } else if (roll < 0.9) {
-        type = 'CommentAdded';
-        data = { copyId, questionId, commentId: randomUUID(), text: this.sentence() };
-      } else {
-        type = 'CopyLocked';
-        data = { copyId, holderId: copy.correctorId, leaseUntil: new Date(this.clock + 15 * 60_000).toISOString() };
+    const admin = (event: CopyEvent): EventData => this.envelope(event, copy.adminId, 'admin');
+    const corrector = (event: CopyEvent): EventData => this.envelope(event, copy.correctorId, 'teacher');
+    const lease = (): string => new Date(this.clock + LEASE_MS).toISOString();
+    switch (revision) {
+      case 0: {
+        const pages = copy.pageIds.map((pageId, i) => ({ pageId, number: i + 1 }));
+        const anonymousCode = `C-${copyId.slice(0, 6).toUpperCase()}`;
+        return admin({ type: 'CopyImported', data: { copyId, examId: copy.examId, scanId: copy.scanId, pages, anonymousCode } });
       }
+      case 1: {
+        const candidates = Array.from({ length: 3 }, () => ({ studentId: randomUUID(), score: Math.round(this.random() * 1000) / 1000 }));
+        const confidence = Math.round(this.random() * 1000) / 1000;
+        return this.envelope(
+          { type: 'HeaderRead', data: { copyId, engine: 'tesseract', text: 'DUPONT Camille 1re G3', candidates, confidence } },
+          'system',
+          'system',
+        );
+      }
+      case 2:
+        return admin({ type: 'StudentIdentified', data: { copyId, studentId: randomUUID(), method: 'auto', by: copy.adminId } });
+      case 3:
+        return admin({ type: 'CopyAssigned', data: { copyId, correctorId: copy.correctorId, runId: copy.runId } });
     }
-    return { eventId: randomUUID(), type, data, metadata: this.metadata(actor, role, randomUUID(), randomUUID()) };
+    if (revision === copy.length - 1) {
+      return corrector({ type: 'CopyFinalized', data: { copyId, total: this.int(0, MAX_TOTAL * 2) / 2, max: MAX_TOTAL, scaleVersion: 1 } });
+    }
+    // A correction session: lock, work, now and then renew or leave.
+    if (!copy.locked) {
+      copy.locked = true;
+      return corrector({ type: 'CopyLocked', data: { copyId, holderId: copy.correctorId, leaseUntil: lease() } });
+    }
+    const roll = this.random();
+    if (roll < 0.04) {
+      copy.locked = false;
+      return corrector({ type: 'CopyUnlocked', data: { copyId, holderId: copy.correctorId } });
+    }
+    if (roll < 0.08) return corrector({ type: 'LockRenewed', data: { copyId, holderId: copy.correctorId, leaseUntil: lease() } });
+    const question = this.pick(QUESTIONS);
+    if (roll < 0.63) return corrector({ type: 'AnnotationAdded', data: { copyId, annotation: this.stroke(this.pick(copy.pageIds)) } });
+    if (roll < 0.85) {
+      const points = this.int(0, question.maxPoints * 2) / 2;
+      return corrector({ type: 'ScoreAwarded', data: { copyId, questionId: question.questionId, points, scaleVersion: 1 } });
+    }
+    return corrector({ type: 'RemarkWritten', data: { copyId, questionId: question.questionId, text: this.sentence() } });
   }
 
-  newCopy(examId: string, scanId: string, adminId: string, correctorId: string, lotId: string, length = this.int(20, 200)): CopyStream {
-    const copyId = randomUUID();
-    return { streamId: `copy-${copyId}`, copyId, examId, scanId, adminId, correctorId, lotId, length, pageIds: Array.from({ length: 8 }, () => randomUUID()) };
-  }
-
-  private examEvents(examId: string, adminId: string): EventData[] {
-    const correlationId = randomUUID();
-    const scale = QUESTIONS.map((questionId, index) => ({ questionId, label: `Exercice ${Math.floor(index / 3) + 1}, question ${(index % 3) + 1}`, maxPoints: 4 }));
-    return [
-      { eventId: randomUUID(), type: 'ExamCreated', data: { examId, title: 'Bac blanc — mathématiques', date: '2025-03-07', classIds: [randomUUID(), randomUUID()] }, metadata: this.metadata(adminId, 'admin', correlationId, correlationId) },
-      { eventId: randomUUID(), type: 'GradingScaleDefined', data: { examId, questions: scale }, metadata: this.metadata(adminId, 'admin', correlationId, randomUUID()) },
-      { eventId: randomUUID(), type: 'CopiesDispatched', data: { examId, lots: Array.from({ length: 6 }, () => randomUUID()) }, metadata: this.metadata(adminId, 'admin', correlationId, randomUUID()) },
+  private examEvents(examId: string, adminId: string, correctorIds: readonly string[]): EventData[] {
+    const made: ExamEvent[] = [
+      {
+        type: 'ExamCreated',
+        data: {
+          examId,
+          title: 'Bac blanc — mathématiques',
+          subject: 'Mathématiques',
+          date: '2025-03-07',
+          classNames: ['1re G3', '1re G4'],
+          createdBy: adminId,
+        },
+      },
+      { type: 'GradingScaleDefined', data: { version: 1, questions: QUESTIONS } },
+      { type: 'CorrectorsAssigned', data: { correctorIds: [...correctorIds] } },
     ];
+    return made.map((event) => this.envelope(event, adminId, 'admin'));
   }
 
   /**
    * A whole store in `$all` order, `batchSize` events at a time, ready for `importEvents`: about 300
-   * copies corrected at once, interleaved, each exam opening a few events before its copies.
+   * copies corrected at once, interleaved, each exam opening with a few events before its copies.
    */
   *store(total: number, batchSize: number): Generator<ImportedEvent[]> {
     const adminId = randomUUID();
     const correctors = Array.from({ length: 40 }, () => randomUUID());
-    let examId = randomUUID();
-    let scanId = randomUUID();
-    let copiesInExam = Infinity;
+    let exam = { examId: '', scanId: '', runId: '', copies: Infinity };
     const active: { copy: CopyStream; next: number }[] = [];
     let batch: ImportedEvent[] = [];
     const push = (streamId: string, revision: number, event: EventData): void => {
@@ -153,15 +192,14 @@ export class RealisticEvents {
     };
     for (let written = 0; written < total; written++) {
       if (active.length < 300) {
-        if (copiesInExam >= 400) {
-          examId = randomUUID();
-          scanId = randomUUID();
-          copiesInExam = 0;
-          this.examEvents(examId, adminId).forEach((event, revision) => push(`exam-${examId}`, revision, event));
-          written += 3;
+        if (exam.copies >= 400) {
+          exam = { examId: randomUUID(), scanId: randomUUID(), runId: randomUUID(), copies: 0 };
+          const events = this.examEvents(exam.examId, adminId, correctors);
+          events.forEach((event, revision) => push(`exam-${exam.examId}`, revision, event));
+          written += events.length;
         }
-        copiesInExam++;
-        active.push({ copy: this.newCopy(examId, scanId, adminId, this.pick(correctors), randomUUID()), next: 0 });
+        exam.copies++;
+        active.push({ copy: this.newCopy(exam.examId, exam.scanId, adminId, this.pick(correctors), exam.runId), next: 0 });
       }
       const slot = Math.floor(this.random() * active.length);
       const stream = active[slot]!;
@@ -174,17 +212,4 @@ export class RealisticEvents {
     }
     if (batch.length > 0) yield batch;
   }
-}
-
-export interface CopyStream {
-  readonly streamId: string;
-  readonly copyId: string;
-  readonly examId: string;
-  readonly scanId: string;
-  readonly adminId: string;
-  readonly correctorId: string;
-  readonly lotId: string;
-  /** Number of events the stream will hold. */
-  readonly length: number;
-  readonly pageIds: readonly string[];
 }

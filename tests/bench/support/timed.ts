@@ -13,7 +13,12 @@ export const rate = (events: number, ms: number): number => (events * 1000) / ms
 export const formatRate = (perSecond: number): string => `${Math.round(perSecond).toLocaleString('en-US')} ev/s`;
 
 /** A row comparing Korrigo with its anchor; `minRatio` or `minRate` is the bar when given. */
-export const compare = (measure: string, korrigo: number, anchor: number | null, bar: { minRatio?: number; minRate?: number } = {}): Row => {
+export const compare = (
+  measure: string,
+  korrigo: number,
+  anchor: number | null,
+  bar: { minRatio?: number; minRate?: number } = {},
+): Row => {
   const ratio = anchor ? korrigo / anchor : null;
   let barText = '—';
   let ok = '—';
@@ -24,7 +29,14 @@ export const compare = (measure: string, korrigo: number, anchor: number | null,
     barText = `≥ ${bar.minRate.toLocaleString('en-US')} ev/s`;
     ok = korrigo >= bar.minRate ? 'yes' : 'NO';
   }
-  return { measure, korrigo: formatRate(korrigo), anchor: anchor === null ? '—' : formatRate(anchor), ratio: ratio === null ? '—' : `${ratio.toFixed(2)}×`, bar: barText, ok };
+  return {
+    measure,
+    korrigo: formatRate(korrigo),
+    anchor: anchor === null ? '—' : formatRate(anchor),
+    ratio: ratio === null ? '—' : `${ratio.toFixed(2)}×`,
+    bar: barText,
+    ok,
+  };
 };
 
 export const renderTable = (rows: readonly Row[]): string => {
@@ -35,26 +47,46 @@ export const renderTable = (rows: readonly Row[]): string => {
   return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 };
 
-/**
- * Runs `writers` loops concurrently for `ms` after a short untimed warm-up; each call of `step`
- * returns how many events it wrote. Returns events per second over the timed part.
- */
-export const runConcurrent = async (writers: number, ms: number, step: (writer: number) => Promise<number>): Promise<number> => {
-  const warmUntil = Date.now() + Math.min(1000, ms / 4);
-  await Promise.all(
-    Array.from({ length: writers }, async (_, writer) => {
-      while (Date.now() < warmUntil) await step(writer);
-    }),
-  );
+/** Runs `writers` loops concurrently for `ms`; each call of `step` returns how many events it wrote. */
+const runConcurrent = async (
+  writers: number,
+  ms: number,
+  step: (writer: number) => Promise<number>,
+): Promise<{ events: number; ms: number }> => {
   let events = 0;
   const start = performance.now();
   const deadline = start + ms;
   await Promise.all(
     Array.from({ length: writers }, async (_, writer) => {
-      while (performance.now() < deadline) events += await step(writer);
+      while (performance.now() < deadline) {
+        const written = await step(writer); // not `events += await …`: that reads `events` before the await and loses the other writers' counts
+        events += written;
+      }
     }),
   );
-  return rate(events, performance.now() - start);
+  return { events, ms: performance.now() - start };
+};
+
+/**
+ * Korrigo and its anchor in alternating slices (K A A K K A A K, after an untimed warm-up of each),
+ * so that a machine whose load drifts during the run weighs on both alike. Returns events/s of each.
+ */
+export const compareInterleaved = async (
+  writers: number,
+  ms: number,
+  korrigo: (writer: number) => Promise<number>,
+  anchor: (writer: number) => Promise<number>,
+): Promise<{ korrigo: number; anchor: number }> => {
+  const warmUp = Math.min(1000, ms / 4);
+  await runConcurrent(writers, warmUp, korrigo);
+  await runConcurrent(writers, warmUp, anchor);
+  const totals = { korrigo: { events: 0, ms: 0 }, anchor: { events: 0, ms: 0 } };
+  for (const side of ['korrigo', 'anchor', 'anchor', 'korrigo', 'korrigo', 'anchor', 'anchor', 'korrigo'] as const) {
+    const slice = await runConcurrent(writers, ms / 4, side === 'korrigo' ? korrigo : anchor);
+    totals[side].events += slice.events;
+    totals[side].ms += slice.ms;
+  }
+  return { korrigo: rate(totals.korrigo.events, totals.korrigo.ms), anchor: rate(totals.anchor.events, totals.anchor.ms) };
 };
 
 /** Progress on stderr: rewritten in place on a terminal, a line every few seconds otherwise. */

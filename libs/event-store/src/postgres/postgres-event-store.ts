@@ -277,19 +277,26 @@ export class PostgresEventStore implements EventStore {
    * `readAll` for exports (ops snapshot): each event as the JSON text of a RecordedEvent (bigints and
    * the position as text), built by PostgreSQL, so that nothing is parsed only to be serialised again.
    */
-  async readAllJson(options: ReadAllOptions = {}): Promise<{ position: Position; streamId: string; json: string }[]> {
+  async readAllJson(options: ReadAllOptions = {}): Promise<{ position: Position; streamId: string; revision: bigint; json: string }[]> {
     const after = options.after ?? START;
-    const { rows } = await this.query<{ transaction_id: string; position: string; stream_id: string; json: string }>(
-      `SELECT transaction_id::text, position::text, stream_id,
-              json_build_object('position', transaction_id::text || '/' || position::text, 'streamId', stream_id, 'revision', revision::text,
-                'eventId', event_id, 'type', type, 'recordedAt', to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                'data', data, 'metadata', metadata)::text AS json
+    const { rows } = await this.query<{ transaction_id: string; position: string; stream_id: string; revision: string; json: string }>(
+      // Concatenation is about twice as fast as json_build_object here; to_json quotes and escapes the free texts.
+      `SELECT transaction_id::text, position::text, stream_id, revision::text,
+              '{"position":"' || transaction_id::text || '/' || position::text || '","streamId":' || to_json(stream_id)::text ||
+              ',"revision":"' || revision::text || '","eventId":"' || event_id::text || '","type":' || to_json(type)::text ||
+              ',"recordedAt":"' || to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
+              '","data":' || data::text || ',"metadata":' || metadata::text || '}' AS json
        FROM es_events
        WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint) AND ${VISIBLE}
        ORDER BY es_events.transaction_id, es_events.position LIMIT $3`,
       [after.commit.toString(), after.prepare.toString(), options.maxCount ?? 1000],
     );
-    return rows.map((row) => ({ position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) }, streamId: row.stream_id, json: row.json }));
+    return rows.map((row) => ({
+      position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) },
+      streamId: row.stream_id,
+      revision: BigInt(row.revision),
+      json: row.json,
+    }));
   }
 
   /** True when rows after `after` are committed but hidden behind a transaction still running. */
@@ -368,7 +375,19 @@ export class PostgresEventStore implements EventStore {
                 e.value->'data', e.value->'metadata', (e.value->>'recordedAt')::timestamptz
          FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord`,
         // Plain objects rather than a bigint replacer: JSON.stringify stays on its fast path (restores import millions).
-        [JSON.stringify(events.map(({ streamId, revision, eventId, type, data, metadata, recordedAt }) => ({ streamId, revision: revision.toString(), eventId, type, data, metadata, recordedAt })))],
+        [
+          JSON.stringify(
+            events.map(({ streamId, revision, eventId, type, data, metadata, recordedAt }) => ({
+              streamId,
+              revision: revision.toString(),
+              eventId,
+              type,
+              data,
+              metadata,
+              recordedAt,
+            })),
+          ),
+        ],
       );
       await client.query(`SELECT pg_notify('es_events', '')`);
       await client.query('COMMIT');

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import type pg from 'pg';
+import { PostgresEventStore } from '#event-store';
+import { LocalBlobStore } from '../../apps/api/src/runtime/blob-store.js';
+import { createProgress } from '../../ops/src/progress.js';
+import { restore } from '../../ops/src/restore.js';
+import { snapshot } from '../../ops/src/snapshot.js';
+import { type PhaseCost, measured } from './support/cpu.js';
+import { type Row, compare } from './support/timed.js';
+
+/**
+ * Section 4: the ops CLI's own snapshot of the generated store, and its restore into an empty
+ * database of the same cluster (verify every hash, import, rebuild the read models, read everything
+ * back and compare). The functions the CLI runs, not a copy of them.
+ */
+
+export interface SnapshotRestoreOptions {
+  /** Where the archive and the blob folders go (removed with the bench's temporary folder). */
+  readonly workDir: string;
+  readonly clusterDir: string;
+  readonly costs: PhaseCost[];
+}
+
+export const benchSnapshotRestore = async (source: pg.Pool, target: pg.Pool, options: SnapshotRestoreOptions): Promise<Row[]> => {
+  const progress = createProgress();
+  const sourceStore = await PostgresEventStore.create(source);
+  const targetStore = await PostgresEventStore.create(target);
+  try {
+    const archive = await measured(options.costs, 'ops snapshot', options.clusterDir, () =>
+      snapshot(
+        { store: sourceStore, pool: source, blobs: new LocalBlobStore(path.join(options.workDir, 'blobs')) },
+        { out: path.join(options.workDir, 'bench.snapshot') },
+        progress,
+      ),
+    );
+    const restored = await measured(options.costs, 'ops restore (verify, import, rebuild, check)', options.clusterDir, () =>
+      restore(
+        { store: targetStore, pool: target, blobs: new LocalBlobStore(path.join(options.workDir, 'blobs-restored')) },
+        archive.file,
+        {},
+        progress,
+      ),
+    );
+    if (restored.problems.length > 0) throw new Error(`the restore did not reproduce the snapshot:\n${restored.problems.join('\n')}`);
+    if (restored.events !== archive.events) throw new Error(`restored ${restored.events} events of the snapshot's ${archive.events}`);
+    return [
+      compare('ops snapshot (whole store to one archive)', archive.events / archive.seconds, null),
+      compare('ops restore, end to end (verify, import, rebuild, check)', restored.events / restored.seconds, null),
+      compare('ops restore, import part (importEvents)', restored.events / restored.importSeconds, null),
+    ];
+  } finally {
+    progress.close();
+    await targetStore.close();
+    await sourceStore.close();
+  }
+};
