@@ -253,13 +253,14 @@ export class PostgresEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision ?? (backwards ? BigInt('9223372036854775807') : 0n);
-    const { rows } = await this.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2::bigint
-       ORDER BY es_events.revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
-      [streamId, from.toString(), options.maxCount ?? null],
-    );
-    if (rows.length === 0 && !(await this.streamExists(streamId))) throw new StreamNotFoundError(streamId);
-    return rows.map(toRecorded);
+    const sql = `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2::bigint
+       ORDER BY es_events.revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`;
+    const params = [streamId, from.toString(), options.maxCount ?? null];
+    const { rows } = await this.query<EventRow>(sql, params);
+    if (rows.length > 0) return rows.map(toRecorded);
+    if (!(await this.streamExists(streamId))) throw new StreamNotFoundError(streamId);
+    // The stream's first append may have committed between the two queries: read once more.
+    return (await this.query<EventRow>(sql, params)).rows.map(toRecorded);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

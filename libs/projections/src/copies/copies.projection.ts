@@ -1,0 +1,188 @@
+import type { ClientBase } from 'pg';
+import type { CopyEvent } from '#domain';
+import type { RecordedEvent } from '#event-store';
+import type { Projection } from '../runner/projection.js';
+import { COPIES_DDL, COPIES_TABLES, COPY_EVENT_TYPES } from './copies.schema.js';
+import { notifyLockChange } from './copy-lock-channel.js';
+
+/**
+ * Copies and what correctors put on them (see copies.schema.ts). Idempotent by stream revision:
+ * every event first moves the copy's row to its revision, and an event the row has already passed
+ * changes nothing, so a batch applied twice leaves the same rows.
+ */
+export const copiesProjection: Projection = {
+  name: 'copies',
+  version: 1,
+  eventTypes: COPY_EVENT_TYPES,
+  tables: COPIES_TABLES,
+  async setup(db: ClientBase) {
+    await db.query(COPIES_DDL);
+  },
+  async apply(db: ClientBase, events: readonly RecordedEvent[]) {
+    for (const recorded of events) {
+      if (!recorded.streamId.startsWith('copy-')) continue;
+      const copyId = recorded.streamId.slice('copy-'.length);
+      const event = { type: recorded.type, data: recorded.data } as unknown as CopyEvent;
+      const at = recorded.recordedAt;
+      const revision = recorded.revision.toString();
+      if (event.type === 'CopyImported') {
+        await importCopy(db, copyId, event.data, at, revision);
+        continue;
+      }
+      const moved = await db.query(`UPDATE copies SET revision = $2, updated_at = $3 WHERE copy_id = $1 AND revision < $2`, [
+        copyId,
+        revision,
+        at,
+      ]);
+      if (moved.rowCount === 0) continue; // already applied, or an event of a copy never imported
+      await applyChange(db, copyId, event, at);
+    }
+  },
+};
+
+const importCopy = async (
+  db: ClientBase,
+  copyId: string,
+  data: Extract<CopyEvent, { type: 'CopyImported' }>['data'],
+  at: string,
+  revision: string,
+) => {
+  const inserted = await db.query(
+    `INSERT INTO copies (copy_id, exam_id, scan_id, anonymous_code, page_count, imported_at, updated_at, revision)
+     VALUES ($1, $2, $3, $4, $5, $6, $6, $7) ON CONFLICT (copy_id) DO NOTHING`,
+    [copyId, data.examId, data.scanId, data.anonymousCode, data.pages.length, at, revision],
+  );
+  if (inserted.rowCount === 0) return;
+  await db.query(
+    `INSERT INTO copy_pages (copy_id, page_id, position, number, image_blob_key)
+     SELECT $1, p->>'pageId', (o - 1)::int, (p->>'number')::int, p->>'imageBlobKey' FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(p, o)`,
+    [copyId, JSON.stringify(data.pages)],
+  );
+};
+
+const applyChange = async (
+  db: ClientBase,
+  copyId: string,
+  event: Exclude<CopyEvent, { type: 'CopyImported' }>,
+  at: string,
+): Promise<void> => {
+  const set = (assignments: string, params: readonly unknown[]) =>
+    db.query(`UPDATE copies SET ${assignments} WHERE copy_id = $1`, [copyId, ...params]);
+  const lockChange = (assignments: string, params: readonly unknown[], reason: string | null = null) =>
+    set(
+      `${assignments}, lock_change = $${params.length + 2}, lock_change_reason = $${params.length + 3}, lock_changed_at = $${params.length + 4}`,
+      [...params, event.type, reason, at],
+    );
+  switch (event.type) {
+    case 'HeaderRead': {
+      const { engine, text, candidates, confidence } = event.data;
+      await set('header = $2', [JSON.stringify({ engine, text, candidates, confidence })]);
+      return;
+    }
+    case 'StudentIdentified':
+      await set('student_id = $2, identification_method = $3', [event.data.studentId, event.data.method]);
+      return;
+    case 'IdentificationCleared':
+      await set('student_id = NULL, identification_method = NULL', []);
+      return;
+    case 'CopyFlagged': {
+      const { reason, note } = event.data;
+      await set(`flags = flags || jsonb_build_array($2::jsonb)`, [JSON.stringify(note === undefined ? { reason } : { reason, note })]);
+      return;
+    }
+    case 'PagesReordered':
+      await db.query(
+        `UPDATE copy_pages p SET position = (o - 1)::int FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY AS x(id, o)
+         WHERE p.copy_id = $1 AND p.page_id = x.id`,
+        [copyId, JSON.stringify(event.data.pageIds)],
+      );
+      return;
+    case 'CopyAssigned':
+      await set('corrector_id = $2, dispatch_run_id = $3', [event.data.correctorId, event.data.runId]);
+      return;
+    case 'CopyLocked':
+      await lockChange('lock_holder_id = $2, lock_until = $3, locked_since = $4, started = true', [
+        event.data.holderId,
+        event.data.leaseUntil,
+        at,
+      ]);
+      await notifyLockChange(db, copyId, event.type, {
+        holderId: event.data.holderId,
+        leaseUntil: event.data.leaseUntil,
+        reason: null,
+        at,
+      });
+      return;
+    case 'LockRenewed':
+      await lockChange('lock_holder_id = $2, lock_until = $3', [event.data.holderId, event.data.leaseUntil]);
+      await notifyLockChange(db, copyId, event.type, {
+        holderId: event.data.holderId,
+        leaseUntil: event.data.leaseUntil,
+        reason: null,
+        at,
+      });
+      return;
+    case 'CopyUnlocked':
+    case 'LockExpired':
+    case 'LockForceReleased': {
+      const reason = event.type === 'LockForceReleased' ? event.data.reason : null;
+      await lockChange('lock_holder_id = NULL, lock_until = NULL, locked_since = NULL', [], reason);
+      await notifyLockChange(db, copyId, event.type, { holderId: event.data.holderId, leaseUntil: null, reason, at });
+      return;
+    }
+    case 'AnnotationAdded':
+    case 'AnnotationEdited': {
+      const { annotation } = event.data;
+      await db.query(
+        `INSERT INTO copy_annotations (copy_id, annotation_id, page_id, kind, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
+         ON CONFLICT (copy_id, annotation_id) DO UPDATE SET page_id = EXCLUDED.page_id, kind = EXCLUDED.kind, body = EXCLUDED.body, updated_at = EXCLUDED.updated_at`,
+        [copyId, annotation.annotationId, annotation.pageId, annotation.kind, JSON.stringify(annotation), at],
+      );
+      return;
+    }
+    case 'AnnotationRemoved':
+      await db.query(`DELETE FROM copy_annotations WHERE copy_id = $1 AND annotation_id = $2`, [copyId, event.data.annotationId]);
+      return;
+    case 'ScoreAwarded': {
+      const { questionId, points, scaleVersion } = event.data;
+      await db.query(
+        `INSERT INTO copy_scores (copy_id, exam_id, question_id, points, scale_version, awarded_at)
+         SELECT $1, exam_id, $2, $3, $4, $5 FROM copies WHERE copy_id = $1
+         ON CONFLICT (copy_id, question_id) DO UPDATE SET points = EXCLUDED.points, scale_version = EXCLUDED.scale_version, awarded_at = EXCLUDED.awarded_at`,
+        [copyId, questionId, points, scaleVersion, at],
+      );
+      await set(`total = (SELECT coalesce(sum(points), 0) FROM copy_scores WHERE copy_id = $1)`, []);
+      return;
+    }
+    case 'RemarkWritten': {
+      const { questionId, text } = event.data;
+      if (text === '') await db.query(`DELETE FROM copy_remarks WHERE copy_id = $1 AND question_id = $2`, [copyId, questionId]);
+      else
+        await db.query(
+          `INSERT INTO copy_remarks (copy_id, exam_id, question_id, text) SELECT $1, exam_id, $2, $3 FROM copies WHERE copy_id = $1
+           ON CONFLICT (copy_id, question_id) DO UPDATE SET text = EXCLUDED.text`,
+          [copyId, questionId, text],
+        );
+      return;
+    }
+    case 'AppreciationWritten':
+      await set('appreciation = $2', [event.data.text]);
+      return;
+    case 'CopyFinalized':
+      await set('finalised = true, total = $2, max = $3, scale_version = $4, finalised_at = $5', [
+        event.data.total,
+        event.data.max,
+        event.data.scaleVersion,
+        at,
+      ]);
+      return;
+    case 'CopyReopened':
+      // As the decider: back to correction with no lock; the final total is read again at the next finalisation.
+      await lockChange(
+        'finalised = false, max = NULL, finalised_at = NULL, started = true, lock_holder_id = NULL, lock_until = NULL, locked_since = NULL',
+        [],
+        event.data.reason,
+      );
+      return;
+  }
+};
