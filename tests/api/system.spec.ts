@@ -40,9 +40,14 @@ describe('the running API', () => {
       'no_stream',
     );
     expect(await api.runner.waitFor(appended.position)).toBe(true);
-    const { data } = await admin.graphql<{ systemStatus: { storeKind: string; eventCount: string; lastPosition: string; projections: { checkpoint: string; caughtUp: boolean }[] } }>(
-      '{ systemStatus { storeKind eventCount lastPosition projections { name checkpoint caughtUp lagSeconds eventsSeen } } }',
-    );
+    const { data } = await admin.graphql<{
+      systemStatus: {
+        storeKind: string;
+        eventCount: string;
+        lastPosition: string;
+        projections: { checkpoint: string; caughtUp: boolean }[];
+      };
+    }>('{ systemStatus { storeKind eventCount lastPosition projections { name checkpoint caughtUp lagSeconds eventsSeen } } }');
     const status = data!.systemStatus;
     expect(status.storeKind).toBe('postgres');
     expect(BigInt(status.eventCount)).toBe(await api.runtime.store.countEvents());
@@ -71,7 +76,8 @@ describe('the running API', () => {
 
   it('has the committed schema file up to date (CI fails on drift)', async () => {
     const [generated, committed] = await Promise.all([readFile(schemaFile, 'utf8'), readFile(SCHEMA_FILE, 'utf8').catch(() => '')]);
-    if (process.env.UPDATE_SCHEMA === '1') await writeFile(SCHEMA_FILE, generated); // npm run schema
+    if (process.env.UPDATE_SCHEMA === '1')
+      await writeFile(SCHEMA_FILE, generated); // npm run schema
     else expect(committed).toBe(generated);
   });
 });

@@ -10,6 +10,12 @@ import { HealthController } from './health/health.controller.js';
 import { SystemResolver } from './system/system.resolver.js';
 import { BigIntScalar } from './system/bigint.scalar.js';
 import { AuthModule } from './auth/auth.module.js';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { RosterModule } from './roster/roster.module.js';
+import { ExamsModule } from './exams/exams.module.js';
+import { CopiesModule } from './copies/copies.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { graphqlWsSubscriptions } from './shared/graphql-ws.js';
 import { formatError } from './shared/errors.js';
 import { queryLimitRules } from './shared/graphql-limits.js';
 import type { RequestContext } from './auth/request-context.js';
@@ -35,10 +41,18 @@ export class AppModule {
           includeStacktraceInErrorResponses: runtime.config.env === 'development',
           context: ({ req }: { req: { korrigo: RequestContext } }) => req.korrigo,
           validationRules: queryLimitRules(),
-          formatError: formatError(runtime.config.env === 'development', (error) => process.stderr.write(`[graphql] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)),
+          subscriptions: graphqlWsSubscriptions(runtime),
+          formatError: formatError(runtime.config.env === 'development', (error) =>
+            process.stderr.write(`[graphql] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
+          ),
         }),
         CoreModule.register(runtime, runner),
         AuthModule,
+        AccountsModule,
+        RosterModule,
+        ExamsModule,
+        CopiesModule,
+        AuditModule,
       ],
       controllers: [HealthController],
       providers: [BigIntScalar, SystemResolver],

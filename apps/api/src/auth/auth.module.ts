@@ -7,11 +7,13 @@ import { AuthService } from './auth.service.js';
 import { RolesGuard } from './roles.guard.js';
 import { SessionMiddleware } from './session.middleware.js';
 import { SessionStore } from './sessions.js';
+import { StudentPasswordService } from './student-password.service.js';
 
 @Module({
   providers: [
     { provide: SessionStore, useFactory: (runtime: Runtime) => new SessionStore(runtime.pool), inject: [RUNTIME] },
     AuthService,
+    StudentPasswordService,
     AuthResolver,
     { provide: APP_GUARD, useClass: RolesGuard },
   ],

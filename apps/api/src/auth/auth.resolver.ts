@@ -1,6 +1,7 @@
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Inject } from '@nestjs/common';
 import { AuthService } from './auth.service.js';
+import { StudentPasswordService } from './student-password.service.js';
 import { IssuedPassword, PortalKind, Viewer } from './auth.models.js';
 import { AllowBeforePasswordChange, Public, Roles } from './roles.decorator.js';
 import type { RequestContext } from './request-context.js';
@@ -9,7 +10,10 @@ import { badInput, unauthenticated } from '../shared/errors.js';
 
 @Resolver()
 export class AuthResolver {
-  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(StudentPasswordService) private readonly studentPasswords: StudentPasswordService,
+  ) {}
 
   @Public()
   @Mutation(() => Viewer, { description: 'Signs in through one portal; sets the session cookie (httpOnly) and the CSRF cookie' })
@@ -38,11 +42,15 @@ export class AuthResolver {
     return true;
   }
 
-  @Roles('admin', 'teacher')
+  @Roles('admin', 'teacher', 'student')
   @AllowBeforePasswordChange()
-  @Mutation(() => Viewer, { description: 'Replaces the password; ends the account’s other sessions' })
+  @Mutation(() => Viewer, {
+    description: 'Replaces the password (a student’s first time: the one-time access code as currentPassword); ends the account’s other sessions',
+  })
   async changePassword(@Context() ctx: RequestContext, @Args('currentPassword') current: string, @Args('newPassword') next: string): Promise<Viewer> {
-    await this.auth.changeStaffPassword(ctx, current, next);
+    if (current.length > 256 || next.length > 256) throw badInput('Mot de passe trop long.');
+    if (ctx.session?.role === 'student') await this.studentPasswords.change(ctx, current, next);
+    else await this.auth.changeStaffPassword(ctx, current, next);
     return this.viewer(ctx);
   }
 

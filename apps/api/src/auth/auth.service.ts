@@ -8,7 +8,7 @@ import { PROJECTION_RUNNER, RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { type Actor, executeCommand } from '../shared/execute-command.js';
 import { ApiError, badInput, forbidden, unauthenticated } from '../shared/errors.js';
-import { burnVerification, generateOneTimeCode, hashPassword, passwordWeakness, verifyPassword } from './password.js';
+import { burnVerification, generateOneTimeCode, hashPassword, normaliseAccessCode, passwordWeakness, verifyPassword } from './password.js';
 import { CSRF_COOKIE, SESSION_COOKIE, type RequestContext } from './request-context.js';
 import { type Session, type SessionRole, SessionStore } from './sessions.js';
 import { LIMITS, SignInThrottle } from './throttle.js';
@@ -51,7 +51,7 @@ export class AuthService {
     if (wait > 0) throw new ApiError('FORBIDDEN', `Trop de tentatives : réessayez dans ${Math.ceil(wait / 60)} min.`, { retryAfterSeconds: wait });
     const account = portal === 'student' ? await this.findStudent(loginKey) : await this.findStaff(loginKey);
     const secret = account?.passwordHash ?? account?.accessCodeHash ?? null;
-    const valid = secret ? await verifyPassword(secret, portal === 'student' && !account?.passwordHash ? password.trim().toUpperCase() : password) : (await burnVerification(password), false);
+    const valid = secret ? await verifyPassword(secret, portal === 'student' && !account?.passwordHash ? normaliseAccessCode(password) : password) : (await burnVerification(password), false);
     if (!account || !valid || !account.active || account.role !== portal) {
       await this.throttle.recordFailure(keys.map((k) => k.key));
       if (account && account.role !== 'student') await this.recordStaffSignIn(account.id, ctx.address, valid && !account.active ? 'account-deactivated' : 'wrong-password', false);

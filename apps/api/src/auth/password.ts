@@ -37,3 +37,6 @@ export const generateOneTimeCode = (): string => {
   const chars = [...bytes].map((byte) => alphabet[byte % alphabet.length]);
   return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8, 12).join('')}`;
 };
+
+/** How a typed access code is compared: codes are issued upper-case, and hashed as this returns them. */
+export const normaliseAccessCode = (code: string): string => code.trim().toUpperCase();
