@@ -1,3 +1,4 @@
+import { IdentificationQueueResolver } from './identification/identification-queue.resolver.js';
 import { Module } from '@nestjs/common';
 import { ChangeCopyHandler } from './change-copy/change-copy.handler.js';
 import { CopyAdminResolver } from './copy-admin.resolver.js';
@@ -31,6 +32,7 @@ import { StudentResults } from './student-results.js';
     CopyAdminResolver,
     CopyCorrectionResolver,
     CopyLockResolver,
+    IdentificationQueueResolver,
     MyCopiesResolver,
   ],
   exports: [CopyReadModel, LockExpiryProcessor],

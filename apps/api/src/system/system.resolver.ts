@@ -1,9 +1,10 @@
 import { Inject } from '@nestjs/common';
-import { Query, Resolver } from '@nestjs/graphql';
+import { Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { SystemStatusModel } from './system-status.model.js';
+import { ProjectionStatusModel, SystemStatusModel } from './system-status.model.js';
+import { pollChanges } from '../shared/poll-changes.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { readSystemStatus } from './system-status.js';
 
@@ -18,5 +19,14 @@ export class SystemResolver {
   @Query(() => SystemStatusModel, { description: 'Event store figures and each projection’s checkpoint and lag' })
   systemStatus(): Promise<SystemStatusModel> {
     return readSystemStatus(this.runtime, this.runner);
+  }
+
+  @Roles('admin')
+  @Subscription(() => [ProjectionStatusModel], {
+    description: 'Each projection’s checkpoint and lag, sent at once and then whenever they change (checked every second)',
+    resolve: (statuses: ProjectionStatusModel[]) => statuses,
+  })
+  projectionLag(): AsyncIterableIterator<ProjectionStatusModel[]> {
+    return pollChanges(async () => (await readSystemStatus(this.runtime, this.runner)).projections, 1000);
   }
 }
