@@ -107,7 +107,10 @@ export const readBack = async (
 /** Count and stream differences between what was meant to be restored and what the target holds, in words. */
 export const compareCounts = (expected: EventDigest, actual: EventDigest): string[] => {
   const problems: string[] = [];
-  if (expected.count !== actual.count) problems.push(`event count: ${actual.count} in the target, ${expected.count} expected`);
+  if (expected.count !== actual.count) {
+    const hint = actual.count > expected.count ? ' (did something append to the store during the restore?)' : '';
+    problems.push(`event count: ${actual.count} in the target, ${expected.count} expected${hint}`);
+  }
   const streamProblems: string[] = [];
   for (const [stream, revision] of expected.streams) {
     const found = actual.streams.get(stream);

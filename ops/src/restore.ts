@@ -65,9 +65,9 @@ export const restore = async (
   progress: Progress = silentProgress,
 ): Promise<RestoreResult> => {
   const started = performance.now();
+  if (options.toPosition && options.toTime) throw new OpsError('Choose one point in time: --to-position or --to-time, not both');
   const archive = await verifyArchive(path.resolve(file), progress, options.signal);
   const { manifest } = archive;
-  if (options.toPosition && options.toTime) throw new OpsError('Choose one point in time: --to-position or --to-time, not both');
   await prepareTarget(runtime, options.force ?? false, progress);
 
   const projections = options.projections ?? allProjections;
@@ -83,12 +83,8 @@ export const restore = async (
     const { problems, count } = await proveRestored(runtime, handle, archive, mode, imported.digest, options, progress);
     const head = await runtime.store.head();
     await rebuild.waitUntil(head?.position ?? null, progress, count, options.signal).catch((error: unknown) => {
-      throw new OpsError(
-        `The events are restored (${formatCount(count)}), but rebuilding the read models failed: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
+      const message = `The events are restored (${formatCount(count)}), but rebuilding the read models failed: ${(error as Error).message}`;
+      throw new OpsError(message, { cause: error });
     });
     const checksums = await readModelChecksums(runtime.pool, projections);
 

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { type EventStore, type JsonObject, type Position, PostgresEventStore, START, comparePositions, formatPosition } from '#event-store';
+import { type JsonObject, comparePositions, formatPosition } from '#event-store';
 import { isBlobKey } from '../../apps/api/src/runtime/blob-store.js';
-import { FORMAT, FORMAT_VERSION, type Manifest, blobEntryName, encodeEvent, eventsEntryName } from './archive-format.js';
+import { FORMAT, FORMAT_VERSION, type Manifest, blobEntryName, eventsEntryName } from './archive-format.js';
 import { ArchiveWriter } from './archive-writer.js';
 import { collectBlobKeys } from './blob-refs.js';
+import { type ExportedEvent, exportPages } from './export-pages.js';
 import { formatBytes, formatCount, formatDuration, formatRate } from './format.js';
 import { OpsError, type OpsRuntime, throwIfAborted } from './ops-runtime.js';
 import { type Progress, silentProgress } from './progress.js';
@@ -12,6 +13,9 @@ export interface SnapshotOptions {
   readonly out: string;
   /** Events per `$all` read. */
   readonly pageSize?: number;
+  /** PostgreSQL: events per range read on its own connection, and how many ranges are read at once. */
+  readonly rangeEvents?: number;
+  readonly readers?: number;
   /** Approximate size of one events entry. */
   readonly entryBytes?: number;
   readonly signal?: AbortSignal;
@@ -34,7 +38,7 @@ export interface SnapshotResult {
 /**
  * Writes the whole store, as of its head when the snapshot starts, to one archive (archive-format.ts).
  * Reads `$all` in pages up to and including that head, so events appended meanwhile are left for the
- * next snapshot and the archive is a consistent cut; the next page is read while this one is written.
+ * next snapshot and the archive is a consistent cut; the next pages are read while one is written.
  */
 export const snapshot = async (
   runtime: OpsRuntime,
@@ -74,39 +78,32 @@ export const snapshot = async (
       entryEvents = 0;
     };
 
-    const readPage = exporter(store);
-    const read = (after: Position): Promise<ExportedEvent[]> => {
-      const page = readPage(after, pageSize);
-      page.catch(() => undefined); // awaited below; this only keeps a failure while we write from being "unhandled"
-      return page;
-    };
-    let next = head ? read(START) : null;
-    while (next) {
-      throwIfAborted(options.signal);
-      const page = await next;
-      next = null;
-      let end = page.length;
-      while (end > 0 && comparePositions(page[end - 1]!.position, head!.position) > 0) end--;
-      if (end === page.length && page.length > 0) next = read(page[page.length - 1]!.position);
-      for (let i = 0; i < end; i++) {
-        const event = page[i]!;
-        if (last && comparePositions(event.position, last.position) <= 0) {
-          throw new OpsError(
-            `The store returned ${formatPosition(event.position)} after ${formatPosition(last.position)}: $all is out of order`,
-          );
+    if (head) {
+      for await (const page of exportPages(store, head.position, {
+        pageSize,
+        rangeEvents: options.rangeEvents,
+        readers: options.readers,
+      })) {
+        throwIfAborted(options.signal);
+        for (const event of page) {
+          if (last && comparePositions(event.position, last.position) <= 0) {
+            throw new OpsError(
+              `The store returned ${formatPosition(event.position)} after ${formatPosition(last.position)}: $all is out of order`,
+            );
+          }
+          const line = `${event.json}\n`;
+          lines.push(line);
+          chars += line.length;
+          if (entryEvents === 0) first = event;
+          last = event;
+          entryEvents++;
+          events++;
+          streams.add(event.streamId);
+          if (line.includes('BlobKey')) collectBlobKeys((JSON.parse(event.json) as { data: JsonObject }).data, blobKeys);
+          if (chars >= entryBytes) await flush();
         }
-        const line = `${event.json}\n`;
-        lines.push(line);
-        chars += line.length;
-        if (entryEvents === 0) first = event;
-        last = event;
-        entryEvents++;
-        events++;
-        streams.add(event.streamId);
-        if (line.includes('BlobKey')) collectBlobKeys((JSON.parse(event.json) as { data: JsonObject }).data, blobKeys);
-        if (chars >= entryBytes) await flush();
+        task.update(events);
       }
-      task.update(events);
     }
     await flush();
     task.setTotal(events);
@@ -162,27 +159,6 @@ export const snapshot = async (
     throw error;
   }
 };
-
-interface ExportedEvent {
-  readonly position: Position;
-  readonly streamId: string;
-  /** The archive's line for the event (archive-format.ts). */
-  readonly json: string;
-}
-
-/**
- * Pages of `$all` as archive lines. The PostgreSQL store writes the JSON itself (3× faster than
- * parsing every event's data only to serialise it again); any other store goes through the port.
- */
-const exporter = (store: EventStore): ((after: Position, maxCount: number) => Promise<ExportedEvent[]>) =>
-  store instanceof PostgresEventStore
-    ? (after, maxCount) => store.readAllJson({ after, maxCount })
-    : async (after, maxCount) =>
-        (await store.readAll({ after, maxCount })).map((event) => ({
-          position: event.position,
-          streamId: event.streamId,
-          json: encodeEvent(event),
-        }));
 
 export const describeSnapshot = (result: SnapshotResult): string => {
   const problems = [

@@ -31,7 +31,11 @@ if (realServer) {
     async () => {
       const store = new EventStoreDbStore(realServer, { timeoutMs: 10_000 });
       const db = await createTestDatabase();
-      return { store, checkpointRoundTrip: checkpointRoundTrip(db), teardown: async () => Promise.all([store.close(), db.drop()]).then(() => undefined) };
+      return {
+        store,
+        checkpointRoundTrip: checkpointRoundTrip(db),
+        teardown: async () => Promise.all([store.close(), db.drop()]).then(() => undefined),
+      };
     },
     { positionsBeyondSafeInteger: false },
   );

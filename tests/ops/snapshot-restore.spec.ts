@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatPosition } from '#event-store';
@@ -6,7 +7,7 @@ import { MANIFEST_ENTRY, parseManifest } from '../../ops/src/archive-format.js';
 import { ArchiveCorruptError, RestoreRefusedError } from '../../ops/src/ops-runtime.js';
 import { replay } from '../../ops/src/replay.js';
 import { restore } from '../../ops/src/restore.js';
-import { snapshot } from '../../ops/src/snapshot.js';
+import { describeSnapshot, snapshot, snapshotSucceeded } from '../../ops/src/snapshot.js';
 import {
   type Session,
   type TestRuntime,
@@ -34,7 +35,8 @@ describe('a snapshot of a PostgreSQL store', () => {
     session = await seedSession(source);
     dir = await scratchDir();
     archive = path.join(dir, 'session.tar');
-    await snapshot(source, { out: archive, entryBytes: 2000 }); // small entries: several events/*.ndjson
+    // Small entries, pages and ranges: several events/*.ndjson, read over three connections at once.
+    await snapshot(source, { out: archive, entryBytes: 2000, pageSize: 4, rangeEvents: 7, readers: 3 });
   });
   afterAll(async () => {
     await Promise.all(targets.map((opened) => opened.close()));
@@ -146,6 +148,51 @@ describe('a snapshot of a PostgreSQL store', () => {
     expect(manifest.entries.map((entry) => entry.name)).not.toContain(MANIFEST_ENTRY);
   });
 });
+
+describe('a snapshot of an empty store', () => {
+  it('restores to an empty store with empty read models', async () => {
+    const empty = await openTestRuntime();
+    const into = await openTestRuntime();
+    const dir = await scratchDir();
+    try {
+      const taken = await snapshot(empty, { out: path.join(dir, 'empty.tar') });
+      expect(taken).toMatchObject({ events: 0, cut: null, blobs: 0 });
+      const result = await restore(into, path.join(dir, 'empty.tar'));
+      expect(result).toMatchObject({ events: 0, restoredTo: null, problems: [] });
+      expect(await into.store.head()).toBeNull();
+      expect(result.checksums[streamSummaryProjection.name]).toEqual({ stream_summary: `0:${EMPTY_MD5}` });
+    } finally {
+      await Promise.all([empty.close(), into.close(), rm(dir, { recursive: true, force: true })]);
+    }
+  });
+});
+
+describe('a snapshot whose events refer to a blob the blob store lacks', () => {
+  it('is written, lists the blob as missing and does not count as a success; its restore says so', async () => {
+    const source = await openTestRuntime();
+    const into = await openTestRuntime();
+    const dir = await scratchDir();
+    const lost = 'f'.repeat(64);
+    try {
+      await source.store.append(
+        `scan-${randomUUID()}`,
+        [{ eventId: randomUUID(), type: 'FixtureScanStored', data: { pdfBlobKey: lost }, metadata: {} }],
+        'no_stream',
+      );
+      const taken = await snapshot(source, { out: path.join(dir, 'lost.tar') });
+      expect(taken.missingBlobs).toEqual([lost]);
+      expect(snapshotSucceeded(taken)).toBe(false);
+      expect(describeSnapshot(taken)).toMatch(/INCOMPLETE: 1 blobs MISSING/);
+      const result = await restore(into, path.join(dir, 'lost.tar'));
+      expect(result.problems).toEqual([]);
+      expect(result.warnings.join('\n')).toMatch(/already missing when the snapshot was taken: f{64}/);
+    } finally {
+      await Promise.all([source.close(), into.close(), rm(dir, { recursive: true, force: true })]);
+    }
+  });
+});
+
+const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 
 const tablesOf = async (runtime: TestRuntime): Promise<string[]> =>
   (

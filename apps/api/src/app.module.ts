@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { CqrsModule } from '@nestjs/cqrs';
 import path from 'node:path';
 import type { ProjectionRunner } from '#projections';
@@ -41,6 +42,9 @@ export class AppModule {
           includeStacktraceInErrorResponses: runtime.config.env === 'development',
           context: ({ req }: { req: { korrigo: RequestContext } }) => req.korrigo,
           validationRules: queryLimitRules(),
+          // Answers are per session (POST, cookies): no HTTP caching, so no per-field cache hints.
+          // Apollo's default cache-control plugin otherwise wraps every field resolver (bench:api).
+          plugins: [ApolloServerPluginCacheControlDisabled()],
           subscriptions: graphqlWsSubscriptions(runtime),
           formatError: formatError(runtime.config.env === 'development', (error) =>
             process.stderr.write(`[graphql] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),

@@ -19,7 +19,8 @@ const main = async (): Promise<void> => {
   const portal = servePortal(app);
   app.enableShutdownHooks();
   // The users read model must show existing admins before deciding that none exists.
-  if (!(await runner.catchUp(120_000))) log('Warning: projections are still catching up; the first-admin check may wait for the next start.');
+  if (!(await runner.catchUp(120_000)))
+    log('Warning: projections are still catching up; the first-admin check may wait for the next start.');
   const firstAdmin = await app.get(AuthService).bootstrapAdmin(process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen(config.port, host);

@@ -45,9 +45,14 @@ export class AuthResolver {
   @Roles('admin', 'teacher', 'student')
   @AllowBeforePasswordChange()
   @Mutation(() => Viewer, {
-    description: 'Replaces the password (a student’s first time: the one-time access code as currentPassword); ends the account’s other sessions',
+    description:
+      'Replaces the password (a student’s first time: the one-time access code as currentPassword); ends the account’s other sessions',
   })
-  async changePassword(@Context() ctx: RequestContext, @Args('currentPassword') current: string, @Args('newPassword') next: string): Promise<Viewer> {
+  async changePassword(
+    @Context() ctx: RequestContext,
+    @Args('currentPassword') current: string,
+    @Args('newPassword') next: string,
+  ): Promise<Viewer> {
     if (current.length > 256 || next.length > 256) throw badInput('Mot de passe trop long.');
     if (ctx.session?.role === 'student') await this.studentPasswords.change(ctx, current, next);
     else await this.auth.changeStaffPassword(ctx, current, next);
@@ -55,7 +60,9 @@ export class AuthResolver {
   }
 
   @Roles('admin')
-  @Mutation(() => IssuedPassword, { description: 'Creates a teacher or admin account with a temporary password to hand over (changed at first sign-in)' })
+  @Mutation(() => IssuedPassword, {
+    description: 'Creates a teacher or admin account with a temporary password to hand over (changed at first sign-in)',
+  })
   async createUser(
     @Context() ctx: RequestContext,
     @Args('email') email: string,
@@ -64,7 +71,13 @@ export class AuthResolver {
   ): Promise<IssuedPassword> {
     if (role === PortalKind.STUDENT) throw badInput('Les élèves viennent de l’import du registre, pas de la création de comptes.');
     const temporaryPassword = generateOneTimeCode();
-    const userId = await this.auth.registerUser(this.auth.actor(ctx.session!), { email, displayName, role, password: temporaryPassword, mustChangePassword: true });
+    const userId = await this.auth.registerUser(this.auth.actor(ctx.session!), {
+      email,
+      displayName,
+      role,
+      password: temporaryPassword,
+      mustChangePassword: true,
+    });
     return { userId, temporaryPassword };
   }
 

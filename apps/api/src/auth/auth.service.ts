@@ -48,14 +48,19 @@ export class AuthService {
       { key: `address:${ctx.address}`, limit: LIMITS.perAddress },
     ];
     const wait = await this.throttle.retryAfter(keys);
-    if (wait > 0) throw new ApiError('FORBIDDEN', `Trop de tentatives : réessayez dans ${Math.ceil(wait / 60)} min.`, { retryAfterSeconds: wait });
+    if (wait > 0)
+      throw new ApiError('FORBIDDEN', `Trop de tentatives : réessayez dans ${Math.ceil(wait / 60)} min.`, { retryAfterSeconds: wait });
     const account = portal === 'student' ? await this.findStudent(loginKey) : await this.findStaff(loginKey);
     const secret = account?.passwordHash ?? account?.accessCodeHash ?? null;
-    const valid = secret ? await verifyPassword(secret, portal === 'student' && !account?.passwordHash ? normaliseAccessCode(password) : password) : (await burnVerification(password), false);
+    const valid = secret
+      ? await verifyPassword(secret, portal === 'student' && !account?.passwordHash ? normaliseAccessCode(password) : password)
+      : (await burnVerification(password), false);
     if (!account || !valid || !account.active || account.role !== portal) {
       await this.throttle.recordFailure(keys.map((k) => k.key));
-      if (account && account.role !== 'student') await this.recordStaffSignIn(account.id, ctx.address, valid && !account.active ? 'account-deactivated' : 'wrong-password', false);
-      if (account && valid && account.active && account.role !== portal) throw forbidden(`Ce compte n'ouvre pas le portail ${portalName(portal)}.`);
+      if (account && account.role !== 'student')
+        await this.recordStaffSignIn(account.id, ctx.address, valid && !account.active ? 'account-deactivated' : 'wrong-password', false);
+      if (account && valid && account.active && account.role !== portal)
+        throw forbidden(`Ce compte n'ouvre pas le portail ${portalName(portal)}.`);
       throw unauthenticated(GENERIC_FAILURE);
     }
     await this.throttle.clear([`account:${loginKey}`]);
@@ -77,9 +82,20 @@ export class AuthService {
   async changeStaffPassword(ctx: RequestContext, current: string, next: string): Promise<void> {
     const session = ctx.session!;
     const account = await this.staffById(session.userId);
-    if (!account?.passwordHash || !(await verifyPassword(account.passwordHash, current))) throw badInput('Le mot de passe actuel est incorrect.');
+    if (!account?.passwordHash || !(await verifyPassword(account.passwordHash, current)))
+      throw badInput('Le mot de passe actuel est incorrect.');
     this.requireStrong(next, current);
-    const result = await executeCommand(this.runtime.store, `user-${session.userId}`, userDecider, { type: 'ChangePassword', data: { userId: session.userId, passwordHash: await hashPassword(next) }, metadata: this.metadata(session) }, this.actor(session));
+    const result = await executeCommand(
+      this.runtime.store,
+      `user-${session.userId}`,
+      userDecider,
+      {
+        type: 'ChangePassword',
+        data: { userId: session.userId, passwordHash: await hashPassword(next) },
+        metadata: this.metadata(session),
+      },
+      this.actor(session),
+    );
     await this.waitFor(result.position, ['users']);
     await this.sessions.destroyAllFor(session.userId, session.token);
     await this.sessions.markPasswordChanged(session.token);
@@ -89,7 +105,13 @@ export class AuthService {
   /** An admin hands a temporary password over; the user's sessions end and a change is forced. */
   async resetStaffPassword(admin: Session, userId: string): Promise<string> {
     const temporary = generateOneTimeCode();
-    const result = await executeCommand(this.runtime.store, `user-${userId}`, userDecider, { type: 'ResetPassword', data: { userId, temporaryPasswordHash: await hashPassword(temporary) }, metadata: this.metadata(admin) }, this.actor(admin));
+    const result = await executeCommand(
+      this.runtime.store,
+      `user-${userId}`,
+      userDecider,
+      { type: 'ResetPassword', data: { userId, temporaryPasswordHash: await hashPassword(temporary) }, metadata: this.metadata(admin) },
+      this.actor(admin),
+    );
     await this.waitFor(result.position, ['users']);
     await this.sessions.destroyAllFor(userId);
     return temporary;
@@ -97,29 +119,51 @@ export class AuthService {
 
   async displayName(session: Session): Promise<string> {
     if (session.role === 'student') {
-      const { rows } = await this.runtime.pool.query(`SELECT first_name || ' ' || last_name AS name FROM students WHERE student_id = $1`, [session.userId]);
+      const { rows } = await this.runtime.pool.query(`SELECT first_name || ' ' || last_name AS name FROM students WHERE student_id = $1`, [
+        session.userId,
+      ]);
       return rows[0]?.name ?? '';
     }
     return (await this.staffById(session.userId))?.displayName ?? '';
   }
 
   /** Creates the first admin when there is none (first start). Returns the password to print once, or null. */
-  async bootstrapAdmin(email: string | undefined, password: string | undefined): Promise<{ email: string; password: string | null } | null> {
+  async bootstrapAdmin(
+    email: string | undefined,
+    password: string | undefined,
+  ): Promise<{ email: string; password: string | null } | null> {
     const { rows } = await this.runtime.pool.query(`SELECT 1 FROM users WHERE role = 'admin' LIMIT 1`);
     if (rows.length > 0) return null;
     const adminEmail = (email ?? 'admin@korrigo.local').trim().toLowerCase();
     const chosen = password ?? generateOneTimeCode();
     if (password) this.requireStrong(password);
-    await this.registerUser({ actorId: 'system', actorRole: 'system' }, { email: adminEmail, displayName: 'Administrateur', role: 'admin', password: chosen, mustChangePassword: !password });
+    await this.registerUser(
+      { actorId: 'system', actorRole: 'system' },
+      { email: adminEmail, displayName: 'Administrateur', role: 'admin', password: chosen, mustChangePassword: !password },
+    );
     return { email: adminEmail, password: password ? null : chosen };
   }
 
   /** Registers a staff account; the e-mail is reserved first so two accounts never share it. */
-  async registerUser(actor: Actor, input: { email: string; displayName: string; role: 'admin' | 'teacher'; password: string; mustChangePassword: boolean }): Promise<string> {
+  async registerUser(
+    actor: Actor,
+    input: { email: string; displayName: string; role: 'admin' | 'teacher'; password: string; mustChangePassword: boolean },
+  ): Promise<string> {
     const userId = randomUUID();
     const email = input.email.trim().toLowerCase();
     try {
-      await this.runtime.store.append(emailStream(email), [{ eventId: randomUUID(), type: 'UserEmailReserved', data: { userId }, metadata: { actorId: actor.actorId, actorRole: actor.actorRole, occurredAt: new Date().toISOString() } }], 'no_stream');
+      await this.runtime.store.append(
+        emailStream(email),
+        [
+          {
+            eventId: randomUUID(),
+            type: 'UserEmailReserved',
+            data: { userId },
+            metadata: { actorId: actor.actorId, actorRole: actor.actorRole, occurredAt: new Date().toISOString() },
+          },
+        ],
+        'no_stream',
+      );
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) throw new ApiError('CONFLICT', 'Un compte utilise déjà cette adresse.');
       throw error;
@@ -129,7 +173,18 @@ export class AuthService {
       this.runtime.store,
       `user-${userId}`,
       userDecider,
-      { type: 'RegisterUser', data: { userId, email, displayName: input.displayName, role: input.role, passwordHash, mustChangePassword: input.mustChangePassword }, metadata: { actorId: actor.actorId, actorRole: actor.actorRole, now: new Date().toISOString() } },
+      {
+        type: 'RegisterUser',
+        data: {
+          userId,
+          email,
+          displayName: input.displayName,
+          role: input.role,
+          passwordHash,
+          mustChangePassword: input.mustChangePassword,
+        },
+        metadata: { actorId: actor.actorId, actorRole: actor.actorRole, now: new Date().toISOString() },
+      },
       actor,
     );
     await this.waitFor(result.position, ['users']);
@@ -163,7 +218,12 @@ export class AuthService {
     res.cookie(CSRF_COOKIE, session.csrfToken, { httpOnly: false, sameSite: 'strict', secure, path: '/', expires });
   }
 
-  private async recordStaffSignIn(userId: string, address: string, reason: 'wrong-password' | 'account-deactivated' | null, success: boolean): Promise<void> {
+  private async recordStaffSignIn(
+    userId: string,
+    address: string,
+    reason: 'wrong-password' | 'account-deactivated' | null,
+    success: boolean,
+  ): Promise<void> {
     const metadata = { actorId: userId, actorRole: 'system' as const, now: new Date().toISOString() };
     const command = success
       ? ({ type: 'RecordSignInSuccess', data: { userId, address }, metadata } as const)
@@ -176,12 +236,18 @@ export class AuthService {
   }
 
   private async findStaff(email: string): Promise<Account | null> {
-    const { rows } = await this.runtime.pool.query(`SELECT user_id, role, display_name, password_hash, active, must_change_password FROM users WHERE email = $1`, [email]);
+    const { rows } = await this.runtime.pool.query(
+      `SELECT user_id, role, display_name, password_hash, active, must_change_password FROM users WHERE email = $1`,
+      [email],
+    );
     return rows[0] ? toStaff(rows[0]) : null;
   }
 
   async staffById(userId: string): Promise<Account | null> {
-    const { rows } = await this.runtime.pool.query(`SELECT user_id, role, display_name, password_hash, active, must_change_password FROM users WHERE user_id = $1`, [userId]);
+    const { rows } = await this.runtime.pool.query(
+      `SELECT user_id, role, display_name, password_hash, active, must_change_password FROM users WHERE user_id = $1`,
+      [userId],
+    );
     return rows[0] ? toStaff(rows[0]) : null;
   }
 
@@ -206,7 +272,14 @@ export class AuthService {
   }
 }
 
-const toStaff = (row: { user_id: string; role: SessionRole; display_name: string; password_hash: string; active: boolean; must_change_password: boolean }): Account => ({
+const toStaff = (row: {
+  user_id: string;
+  role: SessionRole;
+  display_name: string;
+  password_hash: string;
+  active: boolean;
+  must_change_password: boolean;
+}): Account => ({
   id: row.user_id,
   role: row.role,
   displayName: row.display_name,

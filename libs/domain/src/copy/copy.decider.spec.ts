@@ -353,6 +353,11 @@ describe('a copy locked by another corrector', () => {
       .when(cmd('AddAnnotation', { annotation: tick() }, as('teacher', OTHER_TEACHER)))
       .thenThrows('FORBIDDEN', /you do not hold this copy's lock/));
 
+  it('refuses a heartbeat from a teacher it is not assigned to as not theirs, not as a lost lease', () =>
+    given(copyDecider, history)
+      .when(cmd('RenewLock', {}, as('teacher', OTHER_TEACHER)))
+      .thenThrows('FORBIDDEN', /not in your lot/));
+
   it('refuses a heartbeat from someone else', () =>
     given(copyDecider, history)
       .when(cmd('RenewLock', {}, as('admin')))
@@ -673,6 +678,11 @@ describe('a finalised copy', () => {
     given(copyDecider, history)
       .when(awardScore('q1', 3))
       .thenThrows('ILLEGAL_STATE', /finalised/));
+
+  it('refuses another teacher without telling them it is finalised', () =>
+    given(copyDecider, history)
+      .when(awardScore('q1', 3, as('teacher', OTHER_TEACHER)))
+      .thenThrows('FORBIDDEN', /not in your lot/));
 
   it('cannot be locked', () =>
     given(copyDecider, history)

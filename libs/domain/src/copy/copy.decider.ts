@@ -9,6 +9,7 @@ import {
   boundedText,
   correcting,
   existing,
+  inCharge,
   leaseMinutes,
   optionalText,
   ownEntry,
@@ -94,6 +95,7 @@ export const decideCopy = (command: CopyCommand, copy: CopyState): CopyEvent[] =
     case 'LockCopy':
       return lockCopy(command, copy, copyId);
     case 'RenewLock': {
+      inCharge(copy, metadata);
       const minutes = leaseMinutes(command.data.leaseMinutes);
       if (!holds(copy, actorId, now)) {
         const expired = copy.lock?.holderId === actorId;

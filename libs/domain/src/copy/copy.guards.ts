@@ -27,10 +27,21 @@ export const allow = (metadata: CommandMetadata, ...roles: Role[]): void => {
 };
 
 /**
+ * Whether the actor may work on this copy at all: an admin, its assigned corrector, or whoever holds
+ * its lock. Checked before the copy's state, so that a teacher learns nothing of a copy outside their lot.
+ */
+export const inCharge = (copy: CopyState, { actorId, actorRole }: CommandMetadata): void => {
+  if (actorRole === 'admin' || (actorRole === 'teacher' && copy.correctorId === actorId) || copy.lock?.holderId === actorId) return;
+  throw forbidden("you do not hold this copy's lock: it is not in your lot");
+};
+
+/**
  * Annotating, scoring, remarks and finalising need a live lease held by the actor — admins included:
  * they take the lock first, so two people never write the same copy at once (DESIGN §4, §10).
  */
-export const correcting = (copy: CopyState, { actorId, now }: CommandMetadata): void => {
+export const correcting = (copy: CopyState, metadata: CommandMetadata): void => {
+  const { actorId, now } = metadata;
+  inCharge(copy, metadata);
   if (copy.finalised) throw illegalState('this copy is finalised: an admin reopens it before any change');
   if (holds(copy, actorId, now)) return;
   const lock = copy.lock;

@@ -12,8 +12,10 @@ export class DomainError extends Error {
   }
 }
 
-export const validation = (message: string, details?: DomainError['details']): DomainError => new DomainError('VALIDATION', message, details);
-export const illegalState = (message: string, details?: DomainError['details']): DomainError => new DomainError('ILLEGAL_STATE', message, details);
+export const validation = (message: string, details?: DomainError['details']): DomainError =>
+  new DomainError('VALIDATION', message, details);
+export const illegalState = (message: string, details?: DomainError['details']): DomainError =>
+  new DomainError('ILLEGAL_STATE', message, details);
 export const forbidden = (message: string, details?: DomainError['details']): DomainError => new DomainError('FORBIDDEN', message, details);
 export const conflict = (message: string, details?: DomainError['details']): DomainError => new DomainError('CONFLICT', message, details);
 export const notFound = (message: string, details?: DomainError['details']): DomainError => new DomainError('NOT_FOUND', message, details);

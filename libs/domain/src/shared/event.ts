@@ -29,4 +29,5 @@ export interface Decider<State, C extends { type: string }, E extends { type: st
   readonly decide: (command: C, state: State) => E[];
 }
 
-export const fold = <State, E>(evolve: (state: State, event: E) => State, initial: State, events: readonly E[]): State => events.reduce(evolve, initial);
+export const fold = <State, E>(evolve: (state: State, event: E) => State, initial: State, events: readonly E[]): State =>
+  events.reduce(evolve, initial);

@@ -300,6 +300,21 @@ export class PostgresEventStore implements EventStore {
     }));
   }
 
+  /**
+   * Every `step`-th position of `$all` up to `until` (an index-only scan): boundaries that cut it into
+   * ranges of `step` events, which an export reads on several connections at once.
+   */
+  async positionsEvery(step: number, until: Position): Promise<Position[]> {
+    const { rows } = await this.query<{ transaction_id: string; position: string }>(
+      `SELECT transaction_id::text, position::text FROM (
+         SELECT transaction_id, position, row_number() OVER (ORDER BY es_events.transaction_id, es_events.position) AS n
+         FROM es_events WHERE (transaction_id, position) <= ($1::text::xid8, $2::bigint) AND ${VISIBLE}
+       ) numbered WHERE n % $3 = 0 ORDER BY numbered.transaction_id, numbered.position`,
+      [until.commit.toString(), until.prepare.toString(), step],
+    );
+    return rows.map((row) => ({ commit: BigInt(row.transaction_id), prepare: BigInt(row.position) }));
+  }
+
   /** True when rows after `after` are committed but hidden behind a transaction still running. */
   async hasPendingAfter(after: Position): Promise<boolean> {
     const { rows } = await this.query<{ pending: boolean }>(

@@ -47,21 +47,46 @@ export const studentsProjection: Projection = {
           await db.query(
             `INSERT INTO students (student_id, login_code, last_name, first_name, birth_date, class_name, group_name, email, ine, revision)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (student_id) DO NOTHING`,
-            [id, studentLoginCode(id), data.lastName, data.firstName, data.birthDate, data.className, data.group ?? null, data.email ?? null, data.ine ?? null, revision],
+            [
+              id,
+              studentLoginCode(id),
+              data.lastName,
+              data.firstName,
+              data.birthDate,
+              data.className,
+              data.group ?? null,
+              data.email ?? null,
+              data.ine ?? null,
+              revision,
+            ],
           );
           break;
         case 'StudentUpdated': {
-          const columns: Record<string, string> = { lastName: 'last_name', firstName: 'first_name', birthDate: 'birth_date', className: 'class_name', group: 'group_name', email: 'email', ine: 'ine' };
+          const columns: Record<string, string> = {
+            lastName: 'last_name',
+            firstName: 'first_name',
+            birthDate: 'birth_date',
+            className: 'class_name',
+            group: 'group_name',
+            email: 'email',
+            ine: 'ine',
+          };
           const changed = Object.keys(columns).filter((key) => key in data);
           if (changed.length === 0) break;
-          await update(changed.map((key, i) => `${columns[key]} = $${i + 3}`).join(', '), changed.map((key) => data[key] ?? null));
+          await update(
+            changed.map((key, i) => `${columns[key]} = $${i + 3}`).join(', '),
+            changed.map((key) => data[key] ?? null),
+          );
           break;
         }
         case 'StudentWithdrawn':
           await update('withdrawn = true, access_code_hash = NULL', []);
           break;
         case 'StudentAccessIssued':
-          await update('access_code_hash = $3, access_expires_at = $4, password_hash = NULL, must_change_password = true', [data.codeHash, data.expiresAt ?? null]);
+          await update('access_code_hash = $3, access_expires_at = $4, password_hash = NULL, must_change_password = true', [
+            data.codeHash,
+            data.expiresAt ?? null,
+          ]);
           break;
         case 'StudentAccessUsed':
           await update('access_code_hash = NULL', []);

@@ -6,7 +6,15 @@ import type { Projection } from '../runner/projection.js';
 export const usersProjection: Projection = {
   name: 'users',
   version: 1,
-  eventTypes: ['UserRegistered', 'PasswordChanged', 'PasswordResetIssued', 'RoleChanged', 'UserDeactivated', 'UserReactivated', 'SignInSucceeded'],
+  eventTypes: [
+    'UserRegistered',
+    'PasswordChanged',
+    'PasswordResetIssued',
+    'RoleChanged',
+    'UserDeactivated',
+    'UserReactivated',
+    'SignInSucceeded',
+  ],
   tables: [{ name: 'users', key: 'user_id' }],
   async setup(db: ClientBase) {
     await db.query(`
