@@ -32,7 +32,7 @@ describe('read models checked against a fresh rebuild', () => {
     );
     const ghost = randomUUID();
     await runtime.pool.query(
-      `INSERT INTO audit_log (event_id, position, stream_id, category, revision, type, recorded_at) VALUES ($1, '1/1', 'copy-x', 'copy', 0, 'Ghost', now())`,
+      `INSERT INTO audit_log (event_id, stream_id, category, revision, type, recorded_at) VALUES ($1, 'copy-x', 'copy', 0, 'Ghost', now())`,
       [ghost],
     );
 
