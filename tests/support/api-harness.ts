@@ -75,9 +75,16 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-/** The real API on a fresh test database, with an admin created as on first start. */
-export const startApi = async (options: { schemaFile?: string; env?: 'test' | 'production' | 'development' } = {}): Promise<ApiHarness> => {
-  const db = await createTestDatabase();
+/** The real API on a fresh test database (or the given one), with an admin created as on first start. */
+export const startApi = async (
+  options: {
+    schemaFile?: string;
+    env?: 'test' | 'production' | 'development';
+    /** A database that already holds a store and read models (e.g. a restore's target); dropped on close. */
+    database?: TestDatabase;
+  } = {},
+): Promise<ApiHarness> => {
+  const db = options.database ?? (await createTestDatabase());
   const store = await PostgresEventStore.create(db.pool, { pollIntervalMs: 100 });
   const blobDir = path.join(os.tmpdir(), `korrigo-blobs-${randomUUID()}`);
   const runtime: Runtime = {

@@ -30,6 +30,12 @@ export const readYourWrites = async (runner: ProjectionRunner, position: Positio
   }
 };
 
+/**
+ * The read models that follow a copy's stream: a copy write waits for both, since the exam's progress,
+ * the dispatch and the publication check read `exam_copies`, and the workspace reads `copies`.
+ */
+export const COPY_READ_MODELS: readonly string[] = ['copies', 'exam-copies'];
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids name streams (`exam-<id>`): anything but a uuid is refused before it reaches the store. */

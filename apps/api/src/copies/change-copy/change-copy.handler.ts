@@ -5,7 +5,7 @@ import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { executeCommand } from '../../shared/execute-command.js';
-import { readYourWrites } from '../../shared/command-context.js';
+import { COPY_READ_MODELS, readYourWrites } from '../../shared/command-context.js';
 import { ChangeCopyCommand } from './change-copy.command.js';
 
 @CommandHandler(ChangeCopyCommand)
@@ -19,7 +19,7 @@ export class ChangeCopyHandler implements ICommandHandler<ChangeCopyCommand> {
     const metadata = { actorId: actor.actorId, actorRole: actor.actorRole, now: options.now ?? new Date().toISOString() };
     const command = { ...change, metadata } as CopyCommand;
     const result = await executeCommand(this.runtime.store, copyStreamId(copyId), copyDecider, command, actor);
-    if (options.awaitReadModel !== false) await readYourWrites(this.runner, result.position, ['copies']);
+    if (options.awaitReadModel !== false) await readYourWrites(this.runner, result.position, COPY_READ_MODELS);
     return { changed: result.events.length > 0 };
   }
 }

@@ -15,7 +15,7 @@ import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { executeCommand, loadStream } from '../../shared/execute-command.js';
-import { readYourWrites } from '../../shared/command-context.js';
+import { COPY_READ_MODELS, readYourWrites } from '../../shared/command-context.js';
 import { type CopyGrade, GradeCopyCommand } from './grade-copy.command.js';
 
 /**
@@ -47,7 +47,7 @@ export class GradeCopyHandler implements ICommandHandler<GradeCopyCommand> {
       exam = started.state;
     }
     const result = await executeCommand(store, copyStreamId(copyId), copyDecider, this.command(grade, exam, metadata), actor);
-    await readYourWrites(this.runner, result.position, ['copies']);
+    await readYourWrites(this.runner, result.position, COPY_READ_MODELS);
     return { changed: result.events.length > 0 };
   }
 

@@ -5,7 +5,7 @@ import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { executeCommand } from '../../shared/execute-command.js';
-import { readYourWrites } from '../../shared/command-context.js';
+import { COPY_READ_MODELS, readYourWrites } from '../../shared/command-context.js';
 import { ClearIdentificationCommand } from './clear-identification.command.js';
 import { releaseStudent } from './student-reservation.js';
 
@@ -28,6 +28,6 @@ export class ClearIdentificationHandler implements ICommandHandler<ClearIdentifi
       (event): event is Extract<CopyEvent, { type: 'IdentificationCleared' }> => event.type === 'IdentificationCleared',
     );
     if (cleared && result.state.examId) await releaseStudent(store, result.state.examId, cleared.data.studentId, copyId, actor);
-    await readYourWrites(this.runner, result.position, ['copies']);
+    await readYourWrites(this.runner, result.position, COPY_READ_MODELS);
   }
 }

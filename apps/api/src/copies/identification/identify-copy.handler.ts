@@ -5,7 +5,7 @@ import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { executeCommand, loadStream } from '../../shared/execute-command.js';
-import { readYourWrites } from '../../shared/command-context.js';
+import { COPY_READ_MODELS, readYourWrites } from '../../shared/command-context.js';
 import { notFound as apiNotFound } from '../../shared/errors.js';
 import { IdentifyCopyCommand } from './identify-copy.command.js';
 import { releaseStudent, reserveStudent } from './student-reservation.js';
@@ -35,7 +35,7 @@ export class IdentifyCopyHandler implements ICommandHandler<IdentifyCopyCommand>
     await reserveStudent(store, copy.examId, studentId, copyId, actor);
     try {
       const result = await executeCommand(store, stream, copyDecider, command, actor);
-      await readYourWrites(this.runner, result.position, ['copies']);
+      await readYourWrites(this.runner, result.position, COPY_READ_MODELS);
     } catch (error) {
       const now = (await loadStream(store, stream, copyDecider)).state;
       if (now.studentId !== studentId) await releaseStudent(store, copy.examId, studentId, copyId, actor);

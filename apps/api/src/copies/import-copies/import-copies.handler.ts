@@ -7,7 +7,7 @@ import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { executeCommand, loadStream } from '../../shared/execute-command.js';
-import { mapLimited, readYourWrites, requireId } from '../../shared/command-context.js';
+import { COPY_READ_MODELS, mapLimited, readYourWrites, requireId } from '../../shared/command-context.js';
 import { ApiError, badInput, notFound } from '../../shared/errors.js';
 import { reserveAnonymousCode } from './anonymous-code.js';
 import { type CopyToImport, ImportCopiesCommand } from './import-copies.command.js';
@@ -39,7 +39,7 @@ export class ImportCopiesHandler implements ICommandHandler<ImportCopiesCommand>
       const position = await this.importOne(ids[index]!, examId, scanId, copy, actor);
       if (position && (!last || comparePositions(position, last) > 0)) last = position;
     });
-    await readYourWrites(this.runner, last, ['copies']);
+    await readYourWrites(this.runner, last, COPY_READ_MODELS);
     return ids;
   }
 
