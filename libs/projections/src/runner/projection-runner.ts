@@ -38,9 +38,25 @@ interface Loop {
   projection: Projection;
   running: boolean;
   stop: (() => Promise<void>) | null;
+  /** Where the loop is: every event up to here is applied (in memory: read-your-writes answers from it). */
   checkpoint: Position;
+  /** What the checkpoint row holds; behind `checkpoint` while batches without relevant events wait to be saved. */
+  saved: Position;
+  /** Events read past `saved` that the projection ignores, saved together at most every FLUSH_MS. */
+  unsaved: { recordedAt: string; seen: number } | null;
+  lastSaveAt: number;
+  flushTimer: NodeJS.Timeout | null;
+  /** Saves of one loop run one at a time (the loop's batches and the idle flush). */
+  queue: Promise<unknown>;
   lastError: string | null;
 }
+
+/**
+ * A batch with no event for the projection only moves its checkpoint: that write is deferred and
+ * grouped (at most every FLUSH_MS), so eight projections do not each commit, with a disk flush, for
+ * every event only one of them reads. A crash loses only deferred positions, re-read on restart.
+ */
+const FLUSH_MS = 1000;
 
 /**
  * Runs projections (DESIGN §5): each reads `$all` from its checkpoint and writes its rows and its
@@ -63,7 +79,18 @@ export class ProjectionRunner {
     private readonly options: RunnerOptions = {},
   ) {
     for (const projection of projections)
-      this.loops.set(projection.name, { projection, running: false, stop: null, checkpoint: START, lastError: null });
+      this.loops.set(projection.name, {
+        projection,
+        running: false,
+        stop: null,
+        checkpoint: START,
+        saved: START,
+        unsaved: null,
+        lastSaveAt: 0,
+        flushTimer: null,
+        queue: Promise.resolve(),
+        lastError: null,
+      });
     this.progress.setMaxListeners(0);
   }
 
@@ -148,7 +175,8 @@ export class ProjectionRunner {
   private async run(loop: Loop): Promise<void> {
     const { projection } = loop;
     await this.prepare(projection);
-    loop.checkpoint = (await readCheckpoint(this.pool, projection.name))?.position ?? START;
+    loop.checkpoint = loop.saved = (await readCheckpoint(this.pool, projection.name))?.position ?? START;
+    loop.unsaved = null;
     loop.running = true;
     let subscription: Subscription | null = null;
     let stopping = false;
@@ -167,6 +195,11 @@ export class ProjectionRunner {
       } finally {
         loop.running = false;
         loop.stop = null;
+        if (loop.flushTimer) clearTimeout(loop.flushTimer);
+        loop.flushTimer = null;
+        // A clean stop saves the deferred positions, so other processes read an exact checkpoint.
+        await loop.queue;
+        if (loop.unsaved) await this.save(loop, [], loop.checkpoint, loop.unsaved.recordedAt, 0).catch(() => undefined);
         await this.lockSession
           ?.query('SELECT pg_advisory_unlock(hashtext($1))', [`korrigo:projection:${projection.name}`])
           .catch(() => undefined);
@@ -209,26 +242,70 @@ export class ProjectionRunner {
     }
   }
 
-  /**
-   * The stored checkpoint is the source of truth: the batch is applied only if it still follows it
-   * (locked for the transaction), so a rebuild by another process is noticed instead of overwritten.
-   */
-  private async apply(loop: Loop, batch: readonly RecordedEvent[]): Promise<boolean> {
+  /** Batches and flushes of one loop go through its queue, one at a time. */
+  private apply(loop: Loop, batch: readonly RecordedEvent[]): Promise<boolean> {
+    const run = loop.queue.then(() => this.applyNow(loop, batch));
+    loop.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(loop: Loop, batch: readonly RecordedEvent[]): Promise<boolean> {
     const { projection } = loop;
     const relevant = batch.filter((event) => handles(projection, event));
     const last = batch[batch.length - 1]!;
+    if (relevant.length === 0 && Date.now() - loop.lastSaveAt < FLUSH_MS) {
+      loop.unsaved = { recordedAt: last.recordedAt, seen: (loop.unsaved?.seen ?? 0) + batch.length };
+      loop.checkpoint = last.position;
+      loop.flushTimer ??= setTimeout(() => void this.flush(loop), FLUSH_MS);
+      this.progress.emit('progress');
+      return true;
+    }
+    const applied = await this.save(loop, relevant, last.position, last.recordedAt, batch.length);
+    this.progress.emit('progress');
+    return applied;
+  }
+
+  /** Saves deferred positions of a loop that went idle. */
+  private async flush(loop: Loop): Promise<void> {
+    loop.flushTimer = null;
+    const run = loop.queue.then(async () => {
+      if (!loop.unsaved || !loop.running) return;
+      await this.save(loop, [], loop.checkpoint, loop.unsaved.recordedAt, 0);
+    });
+    loop.queue = run.catch((error: unknown) => this.log(`projection ${loop.projection.name}: checkpoint flush failed: ${String(error)}`));
+    await loop.queue;
+  }
+
+  /**
+   * The stored checkpoint is the source of truth: rows and checkpoint are written only if the row
+   * still holds what this loop saved last (locked for the transaction), so a rebuild by another
+   * process is noticed instead of overwritten. False when it was moved: the loop re-subscribes.
+   */
+  private async save(
+    loop: Loop,
+    relevant: readonly RecordedEvent[],
+    position: Position,
+    recordedAt: string,
+    seen: number,
+  ): Promise<boolean> {
+    const { projection } = loop;
+    const deferred = loop.unsaved?.seen ?? 0;
     const applied = await this.inTransaction(async (db) => {
       const stored = await lockCheckpoint(db, projection.name);
-      if (!stored || comparePositions(stored, loop.checkpoint) !== 0) {
-        loop.checkpoint = stored ?? START;
+      if (!stored || comparePositions(stored, loop.saved) !== 0) {
+        loop.checkpoint = loop.saved = stored ?? START;
+        loop.unsaved = null;
         return false;
       }
       if (relevant.length > 0) await projection.apply(db, relevant);
-      await saveCheckpoint(db, projection.name, projection.version, last.position, last.recordedAt, batch.length);
+      await saveCheckpoint(db, projection.name, projection.version, position, recordedAt, seen + deferred);
       return true;
     });
-    if (applied) loop.checkpoint = last.position;
-    this.progress.emit('progress');
+    if (applied) {
+      loop.checkpoint = loop.saved = position;
+      loop.unsaved = null;
+      loop.lastSaveAt = Date.now();
+    }
     return applied;
   }
 
