@@ -8,7 +8,10 @@ import { type Row, renderTable } from './support/timed.js';
 
 /**
  * `npm run bench:store`: the PostgreSQL event store against plain PostgreSQL doing the same writes,
- * on one embedded cluster started here with its default durable settings (fsync on).
+ * on one embedded cluster started here with its default durable settings (fsync on), in a temporary
+ * folder removed at the end (also on Ctrl-C). Sections: 1–2 appends (appends.ts), 3 `$all` reads and
+ * a projection rebuild on a generated store (store-at-scale.ts), 4 the ops CLI's snapshot and restore
+ * (snapshot-restore.ts). Not part of `npm test`.
  *
  *   --events N   size of the generated store for `$all` reads and the rebuild (default 1,000,000)
  *   --quick      100,000 events and shorter append runs
@@ -75,18 +78,13 @@ const main = async (): Promise<void> => {
           workDir: cluster.dataDir,
           clusterDir: cluster.clusterDir,
           costs,
+          log,
         })),
       );
     } catch (error) {
       log(`snapshot/restore failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      rows.push({
-        measure: 'ops snapshot / restore',
-        korrigo: `FAILED: ${String(error).slice(0, 80)}`,
-        anchor: '—',
-        ratio: '—',
-        bar: '—',
-        ok: 'NO',
-      });
+      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 80);
+      rows.push({ measure: `ops snapshot / restore — FAILED: ${message}`, korrigo: '—', anchor: '—', ratio: '—', bar: '—', ok: 'NO' });
     }
 
     const out = [
