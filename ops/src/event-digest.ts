@@ -73,6 +73,8 @@ export class EventDigest {
   }
 }
 
+const VISIBILITY_WAIT_MS = 30_000;
+
 /** Reads the whole target back, in the given mode: what it holds, not what we asked it to hold. */
 export const readBack = async (
   store: EventStore,
@@ -85,20 +87,32 @@ export const readBack = async (
   const digest = new EventDigest();
   const withTimes = store.kind === 'postgres';
   let after: Position = START;
+  // `$all` shows an event once every transaction older than it has ended (the projections' rebuild
+  // keeps some open): an empty page before `expected` events means "not visible yet", so look again.
+  let idleSince: number | null = null;
   for (;;) {
     throwIfAborted(signal);
+    let read = 0;
     if (mode === 'text') {
       const page = await (store as PostgresEventStore).readAllJson({ after, maxCount: 5000 });
-      if (page.length === 0) break;
       for (const row of page) digest.add(row.streamId, row.revision, withoutPosition(row.json));
-      after = page[page.length - 1]!.position;
+      if (page.length > 0) after = page[page.length - 1]!.position;
+      read = page.length;
     } else {
       const page = await store.readAll({ after, maxCount: 5000 });
-      if (page.length === 0) break;
       for (const event of page) digest.add(event.streamId, event.revision, canonicalEvent(event, withTimes));
-      after = page[page.length - 1]!.position;
+      if (page.length > 0) after = page[page.length - 1]!.position;
+      read = page.length;
     }
     task.update(digest.count);
+    if (read > 0) {
+      idleSince = null;
+      continue;
+    }
+    if (digest.count >= expected) break;
+    idleSince ??= Date.now();
+    if (Date.now() - idleSince > VISIBILITY_WAIT_MS) break; // really missing: the comparison reports it
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   task.done();
   return digest;
