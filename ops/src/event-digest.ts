@@ -92,7 +92,7 @@ export const readBack = async (
   let idleSince: number | null = null;
   for (;;) {
     throwIfAborted(signal);
-    let read = 0;
+    let read: number;
     if (mode === 'text') {
       const page = await (store as PostgresEventStore).readAllJson({ after, maxCount: 5000 });
       for (const row of page) digest.add(row.streamId, row.revision, withoutPosition(row.json));
