@@ -68,6 +68,8 @@ export class ProjectionRunner {
   private readonly loops = new Map<string, Loop>();
   private readonly progress = new EventEmitter();
   private lockSession: PoolClient | null = null;
+  /** Queries on the lock session go one at a time (loops stopping together each unlock theirs). */
+  private lockSessionQueue: Promise<unknown> = Promise.resolve();
   private takeoverTimer: NodeJS.Timeout | null = null;
   private takeovers: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -137,11 +139,20 @@ export class ProjectionRunner {
   private async tryTakeOver(): Promise<void> {
     for (const loop of this.loops.values()) {
       if (loop.running || this.stopped || !this.lockSession) continue;
-      const { rows } = await this.lockSession.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
-        `korrigo:projection:${loop.projection.name}`,
-      ]);
-      if (rows[0]?.locked) await this.run(loop);
+      const locked = await this.onLockSession(async (session) => {
+        const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+          `korrigo:projection:${loop.projection.name}`,
+        ]);
+        return rows[0]?.locked === true;
+      });
+      if (locked === true) await this.run(loop);
     }
+  }
+
+  private onLockSession(work: (session: PoolClient) => Promise<unknown>): Promise<unknown> {
+    const run = this.lockSessionQueue.then(() => (this.lockSession ? work(this.lockSession) : undefined)).catch(() => undefined);
+    this.lockSessionQueue = run;
+    return run;
   }
 
   /** The session holding the advisory locks also hears of rebuilds made by any process. */
@@ -200,9 +211,9 @@ export class ProjectionRunner {
         // A clean stop saves the deferred positions, so other processes read an exact checkpoint.
         await loop.queue;
         if (loop.unsaved) await this.save(loop, [], loop.checkpoint, loop.unsaved.recordedAt, 0).catch(() => undefined);
-        await this.lockSession
-          ?.query('SELECT pg_advisory_unlock(hashtext($1))', [`korrigo:projection:${projection.name}`])
-          .catch(() => undefined);
+        await this.onLockSession((session) =>
+          session.query('SELECT pg_advisory_unlock(hashtext($1))', [`korrigo:projection:${projection.name}`]),
+        );
       }
     })();
     loop.stop = async () => {
