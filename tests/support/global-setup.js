@@ -1,17 +1,6 @@
 import path from 'node:path';
-import { createServer } from 'node:net';
 import { startEmbeddedPostgres } from '../../apps/api/src/runtime/embedded-postgres.js';
-
-/** @returns {Promise<number>} a TCP port free on loopback right now */
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+import { freePort } from './free-port.js';
 
 /**
  * Throwaway embedded PostgreSQL clusters for the test run (fsync off: tests check logic, benchmarks

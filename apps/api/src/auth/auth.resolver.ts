@@ -7,6 +7,7 @@ import { AllowBeforePasswordChange, Public, Roles } from './roles.decorator.js';
 import type { RequestContext } from './request-context.js';
 import { generateOneTimeCode } from './password.js';
 import { badInput, unauthenticated } from '../shared/errors.js';
+import { actorOf } from '../shared/command-context.js';
 
 @Resolver()
 export class AuthResolver {
@@ -71,7 +72,7 @@ export class AuthResolver {
   ): Promise<IssuedPassword> {
     if (role === PortalKind.STUDENT) throw badInput('Les élèves viennent de l’import du registre, pas de la création de comptes.');
     const temporaryPassword = generateOneTimeCode();
-    const userId = await this.auth.registerUser(this.auth.actor(ctx.session!), {
+    const userId = await this.auth.registerUser(actorOf(ctx.session!), {
       email,
       displayName,
       role,

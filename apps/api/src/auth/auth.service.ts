@@ -8,6 +8,7 @@ import { PROJECTION_RUNNER, RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { type Actor, executeCommand } from '../shared/execute-command.js';
 import { ApiError, badInput, forbidden, unauthenticated } from '../shared/errors.js';
+import { actorOf, metadataOf, readYourWrites } from '../shared/command-context.js';
 import { burnVerification, generateOneTimeCode, hashPassword, normaliseAccessCode, passwordWeakness, verifyPassword } from './password.js';
 import { CSRF_COOKIE, SESSION_COOKIE, type RequestContext } from './request-context.js';
 import { type Session, type SessionRole, SessionStore } from './sessions.js';
@@ -92,11 +93,11 @@ export class AuthService {
       {
         type: 'ChangePassword',
         data: { userId: session.userId, passwordHash: await hashPassword(next) },
-        metadata: this.metadata(session),
+        metadata: metadataOf(session),
       },
-      this.actor(session),
+      actorOf(session),
     );
-    await this.waitFor(result.position, ['users']);
+    await readYourWrites(this.runner, result.position, ['users']);
     await this.sessions.destroyAllFor(session.userId, session.token);
     await this.sessions.markPasswordChanged(session.token);
     ctx.session = { ...session, mustChangePassword: false };
@@ -109,10 +110,10 @@ export class AuthService {
       this.runtime.store,
       `user-${userId}`,
       userDecider,
-      { type: 'ResetPassword', data: { userId, temporaryPasswordHash: await hashPassword(temporary) }, metadata: this.metadata(admin) },
-      this.actor(admin),
+      { type: 'ResetPassword', data: { userId, temporaryPasswordHash: await hashPassword(temporary) }, metadata: metadataOf(admin) },
+      actorOf(admin),
     );
-    await this.waitFor(result.position, ['users']);
+    await readYourWrites(this.runner, result.position, ['users']);
     await this.sessions.destroyAllFor(userId);
     return temporary;
   }
@@ -187,27 +188,14 @@ export class AuthService {
       },
       actor,
     );
-    await this.waitFor(result.position, ['users']);
+    await readYourWrites(this.runner, result.position, ['users']);
     return userId;
-  }
-
-  /** Read-your-writes (DESIGN §5): answer once the read models this write touches show it. */
-  async waitFor(position: Parameters<ProjectionRunner['waitFor']>[0] | null, projections: readonly string[]): Promise<void> {
-    if (position) await this.runner.waitFor(position, projections, 5000);
   }
 
   requireStrong(password: string, previous?: string): void {
     const weakness = passwordWeakness(password);
     if (weakness) throw badInput(weakness);
     if (previous !== undefined && previous === password) throw badInput('Choisissez un mot de passe différent de l’actuel.');
-  }
-
-  actor(session: Session): Actor {
-    return { actorId: session.userId, actorRole: session.role };
-  }
-
-  metadata(session: Session) {
-    return { actorId: session.userId, actorRole: session.role, now: new Date().toISOString() } as const;
   }
 
   private setCookies(res: Response, token: string, session: Session): void {

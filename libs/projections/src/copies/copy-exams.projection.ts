@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import { scaleTotal, type ExamEvent } from '#domain';
 import type { RecordedEvent } from '#event-store';
-import type { Projection } from '../runner/projection.js';
+import { type Projection, rowUpdater } from '../runner/projection.js';
 
 /**
  * What the copies area needs to know of each exam: its title, grading scale (labels for students'
@@ -37,8 +37,7 @@ export const copyExamsProjection: Projection = {
       const examId = recorded.streamId.slice('exam-'.length);
       const event = { type: recorded.type, data: recorded.data } as unknown as ExamEvent;
       const revision = recorded.revision.toString();
-      const update = (set: string, params: readonly unknown[]) =>
-        db.query(`UPDATE copy_exams SET ${set}, revision = $2 WHERE exam_id = $1 AND revision < $2`, [examId, revision, ...params]);
+      const update = rowUpdater(db, 'copy_exams', 'exam_id', examId, recorded.revision);
       switch (event.type) {
         case 'ExamCreated':
           await db.query(

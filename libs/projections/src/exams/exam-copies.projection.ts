@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { RecordedEvent } from '#event-store';
-import type { Projection } from '../runner/projection.js';
+import { type Projection, rowUpdater } from '../runner/projection.js';
 
 /**
  * The exam office's view of an exam's copies: enough to count progress, choose what a dispatch
@@ -49,8 +49,7 @@ export const examCopiesProjection: Projection = {
       const id = event.streamId.slice('copy-'.length);
       const data = event.data as Record<string, unknown>;
       const revision = event.revision.toString();
-      const update = (set: string, params: unknown[]) =>
-        db.query(`UPDATE exam_copies SET ${set}, revision = $2 WHERE copy_id = $1 AND revision < $2`, [id, revision, ...params]);
+      const update = rowUpdater(db, 'exam_copies', 'copy_id', id, event.revision);
       switch (event.type) {
         case 'CopyImported':
           await db.query(

@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { RecordedEvent } from '#event-store';
-import type { Projection } from '../runner/projection.js';
+import { type Projection, rowUpdater } from '../runner/projection.js';
 
 /**
  * Exams as the exam office and the correctors list them: title, classes, the current grading scale
@@ -62,8 +62,7 @@ export const examsProjection: Projection = {
       const data = event.data as Record<string, unknown>;
       const revision = event.revision.toString();
       // Each update only applies an event newer than the row: replaying a batch changes nothing.
-      const update = (set: string, params: unknown[]) =>
-        db.query(`UPDATE exams SET ${set}, revision = $2 WHERE exam_id = $1 AND revision < $2`, [id, revision, ...params]);
+      const update = rowUpdater(db, 'exams', 'exam_id', id, event.revision);
       switch (event.type) {
         case 'ExamCreated':
           await db.query(

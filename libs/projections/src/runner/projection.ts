@@ -48,3 +48,16 @@ export const checksumTables = async (db: ClientBase, projection: Projection, sch
   }
   return sums;
 };
+
+/**
+ * An update that applies an event only to a row older than it: the row's `revision` moves to the
+ * event's stream revision, so replaying a batch changes nothing (idempotent apply). `set` uses $3…
+ * for `params`; $1 is the key and $2 the revision.
+ */
+export const rowUpdater =
+  (db: ClientBase, table: string, keyColumn: string, key: string, revision: bigint) => (set: string, params: readonly unknown[]) =>
+    db.query(`UPDATE ${quote(table)} SET ${set}, revision = $2 WHERE ${quote(keyColumn)} = $1 AND revision < $2`, [
+      key,
+      revision.toString(),
+      ...params,
+    ]);

@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { RecordedEvent } from '#event-store';
-import type { Projection } from '../runner/projection.js';
+import { type Projection, rowUpdater } from '../runner/projection.js';
 
 /**
  * Students and classes: the roster the exam office manages, the matcher reads, and students sign
@@ -40,8 +40,7 @@ export const studentsProjection: Projection = {
       const id = event.streamId.slice('student-'.length);
       const data = event.data as Record<string, string | null | undefined>;
       const revision = event.revision.toString();
-      const update = (set: string, params: unknown[]) =>
-        db.query(`UPDATE students SET ${set}, revision = $2 WHERE student_id = $1 AND revision < $2`, [id, revision, ...params]);
+      const update = rowUpdater(db, 'students', 'student_id', id, event.revision);
       switch (event.type) {
         case 'StudentEnrolled':
           await db.query(

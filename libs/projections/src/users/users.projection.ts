@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { RecordedEvent } from '#event-store';
-import type { Projection } from '../runner/projection.js';
+import { type Projection, rowUpdater } from '../runner/projection.js';
 
 /** Staff accounts: sign-in lookups and the admin's user list. */
 export const usersProjection: Projection = {
@@ -38,8 +38,7 @@ export const usersProjection: Projection = {
       const data = event.data as Record<string, unknown>;
       const revision = event.revision.toString();
       // Each update only applies an event newer than the row: replaying a batch changes nothing.
-      const update = (set: string, params: unknown[]) =>
-        db.query(`UPDATE users SET ${set}, revision = $2 WHERE user_id = $1 AND revision < $2`, [id, revision, ...params]);
+      const update = rowUpdater(db, 'users', 'user_id', id, event.revision);
       switch (event.type) {
         case 'UserRegistered':
           await db.query(

@@ -1,7 +1,8 @@
+// Plain JavaScript (type-checked through JSDoc) so that Jest's global setup can load it as it is.
 import { createServer } from 'node:net';
 
-/** A TCP port free on loopback right now. */
-export const freePort = (): Promise<number> =>
+/** @returns {Promise<number>} a TCP port free on loopback right now */
+export const freePort = () =>
   new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
