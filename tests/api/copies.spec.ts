@@ -284,6 +284,14 @@ describe('copies through the API', () => {
       const copy = await lockedCopy();
       ok(await addAnnotation(teacher.client, copy.copyId, tick(copy.pageIds[1]!)));
       ok(await awardScore(teacher.client, copy.copyId, 'q2', 6));
+      // A page moved between two copies fills the page-transfer table too.
+      const [from, to] = await importCopies(admin, examId, 2);
+      ok(
+        await admin.graphql(`mutation($p: ID!, $t: ID!) { movePage(pageId: $p, toCopyId: $t) { copyId } }`, {
+          p: from!.pageIds[1],
+          t: to!.copyId,
+        }),
+      );
       const checksums = async () => {
         const db = await api.runtime.pool.connect();
         try {

@@ -7,6 +7,7 @@ import { badInput, notFound } from '../shared/errors.js';
 import type { CopyStatus } from '../copies/models/copy.models.js';
 import type { CopyFlagReason } from '../copies/models/copy-admin.models.js';
 import { toAnnotation } from '../copies/copy-rows.js';
+import { pageImageUrl } from '../files/file-urls.js';
 import type { CopyHistoryEntryModel, CopySnapshotModel } from './audit.models.js';
 import { idsIn, summarise } from './event-summary.js';
 
@@ -65,7 +66,12 @@ export class CopyAudit {
       lock: state.lock
         ? { holderId: state.lock.holderId, holderName: names.get(state.lock.holderId) ?? '', leaseUntil: state.lock.leaseUntil }
         : null,
-      pages: state.pages.map((page, position) => ({ pageId: page.pageId, number: page.number, position })),
+      pages: state.pages.map((page, position) => ({
+        pageId: page.pageId,
+        number: page.number,
+        position,
+        imageUrl: page.imageBlobKey ? pageImageUrl(page.pageId) : null,
+      })),
       flags: state.flags.map((flag) => ({ reason: flag.reason as unknown as CopyFlagReason, note: flag.note ?? null })),
       annotations: Object.values(state.annotations).map((annotation) => toAnnotation(annotation as unknown as Record<string, unknown>)),
       scores: Object.entries(state.scores).map(([questionId, score]) => ({ questionId, ...score })),

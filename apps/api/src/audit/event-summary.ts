@@ -49,6 +49,14 @@ export const summarise = (event: CopyEvent, before: CopyState, ctx: SummaryConte
       return `Copie signalée : ${FLAGS[event.data.reason] ?? event.data.reason}${event.data.note ? ` — ${event.data.note}` : ''}`;
     case 'PagesReordered':
       return 'Pages remises dans l’ordre de lecture';
+    case 'CopyFlagCleared':
+      return `Signalement levé : ${FLAGS[event.data.reason] ?? event.data.reason}`;
+    case 'PagesDetached':
+      return `${event.data.pages.length > 1 ? `${event.data.pages.length} pages retirées` : 'Page retirée'} (${event.data.pages.map((p) => `page ${p.number}`).join(', ')}) vers ${event.data.newCopy ? 'une nouvelle copie' : 'une autre copie'}`;
+    case 'PagesAttached':
+      return `${event.data.pages.length > 1 ? `${event.data.pages.length} pages reçues` : 'Page reçue'} d’une autre copie (${event.data.pages.map((p) => `page ${p.number}`).join(', ')})`;
+    case 'CopyDiscarded':
+      return `Copie fusionnée dans une autre par ${ctx.name(event.data.by)} : elle n’est plus utilisée`;
     case 'CopyAssigned':
       return `Attribuée à ${ctx.name(event.data.correctorId)}`;
     case 'CopyLocked':

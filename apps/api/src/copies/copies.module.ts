@@ -1,4 +1,13 @@
 import { IdentificationQueueResolver } from './identification/identification-queue.resolver.js';
+import { IdentificationDeskQueries } from './identification/identification-desk.queries.js';
+import { IdentificationDeskResolver } from './identification/identification-desk.resolver.js';
+import { MergeCopiesHandler } from './split-correction/merge-copies.handler.js';
+import { MovePageHandler } from './split-correction/move-page.handler.js';
+import { PageTransfers } from './split-correction/page-transfers.js';
+import { ReorderPagesHandler } from './split-correction/reorder-pages.handler.js';
+import { SplitCopyHandler } from './split-correction/split-copy.handler.js';
+import { SplitCorrectionResolver } from './split-correction/split-correction.resolver.js';
+import { TransferCompletionProcessor } from './split-correction/transfer-completion.processor.js';
 import { Module } from '@nestjs/common';
 import { ChangeCopyHandler } from './change-copy/change-copy.handler.js';
 import { CopyAdminResolver } from './copy-admin.resolver.js';
@@ -34,7 +43,16 @@ import { StudentResults } from './student-results.js';
     CopyLockResolver,
     IdentificationQueueResolver,
     MyCopiesResolver,
+    IdentificationDeskQueries,
+    IdentificationDeskResolver,
+    PageTransfers,
+    MovePageHandler,
+    MergeCopiesHandler,
+    SplitCopyHandler,
+    ReorderPagesHandler,
+    TransferCompletionProcessor,
+    SplitCorrectionResolver,
   ],
-  exports: [CopyReadModel, LockExpiryProcessor],
+  exports: [CopyReadModel, LockExpiryProcessor, TransferCompletionProcessor],
 })
 export class CopiesModule {}

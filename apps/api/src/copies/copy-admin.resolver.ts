@@ -52,7 +52,12 @@ export class CopyAdminResolver {
     const exam = requireId(examId, 'Examen');
     const pages = copies.map((copy) => ({
       copyId: copy.copyId,
-      pages: copy.pages.map(({ pageId, number, imageBlobKey }) => ({ pageId, number, ...(imageBlobKey ? { imageBlobKey } : {}) })),
+      pages: copy.pages.map(({ pageId, number, imageBlobKey, maskedImageBlobKey }) => ({
+        pageId,
+        number,
+        ...(imageBlobKey ? { imageBlobKey } : {}),
+        ...(maskedImageBlobKey ? { maskedImageBlobKey } : {}),
+      })),
     }));
     const ids = await this.commands.execute(new ImportCopiesCommand(actorOf(ctx.session!), exam, requireId(scanId, 'Scan'), pages));
     const imported = new Map((await this.reads.adminSummaries(exam, null, ids)).map((copy) => [copy.copyId, copy]));

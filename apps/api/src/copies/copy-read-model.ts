@@ -3,6 +3,7 @@ import type { Session } from '../auth/sessions.js';
 import { RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { forbidden, notFound } from '../shared/errors.js';
+import { pageImageUrl } from '../files/file-urls.js';
 import { type CopyRow, copySelect, toAnnotation, toIdentity, toSummary } from './copy-rows.js';
 import type { AdminCopyModel, AdminCopySummaryModel, LockBoardEntryModel } from './models/copy-admin.models.js';
 import type { AnnotationModel, CopyModel, CopyPageModel, CopyStatus, CopySummaryModel } from './models/copy.models.js';
@@ -107,11 +108,11 @@ export class CopyReadModel {
   }
 
   async pages(copyId: string): Promise<CopyPageModel[]> {
-    const { rows } = await this.runtime.pool.query<CopyPageModel>(
-      `SELECT page_id AS "pageId", number, position FROM copy_pages WHERE copy_id = $1 ORDER BY position`,
+    const { rows } = await this.runtime.pool.query<Omit<CopyPageModel, 'imageUrl'> & { hasImage: boolean }>(
+      `SELECT page_id AS "pageId", number, position, image_blob_key IS NOT NULL AS "hasImage" FROM copy_pages WHERE copy_id = $1 ORDER BY position`,
       [copyId],
     );
-    return rows;
+    return rows.map(({ hasImage, ...page }) => ({ ...page, imageUrl: hasImage ? pageImageUrl(page.pageId) : null }));
   }
 
   async annotations(copyId: string): Promise<AnnotationModel[]> {

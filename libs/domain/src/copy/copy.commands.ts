@@ -16,7 +16,7 @@ export type ImportCopy = Command<
 >;
 export type RecordHeaderRead = Command<
   'RecordHeaderRead',
-  { engine: string; text: string; candidates: readonly HeaderCandidate[]; confidence: number }
+  { engine: string; text: string; candidates: readonly HeaderCandidate[]; confidence: number; imageBlobKey?: string }
 >;
 /** The method is not asked: the system's identification is 'auto', an admin's is 'manual'. */
 export type IdentifyStudent = Command<'IdentifyStudent', { studentId: string }>;
@@ -24,6 +24,22 @@ export type ClearIdentification = Command<'ClearIdentification', { reason?: stri
 export type FlagCopy = Command<'FlagCopy', { reason: CopyFlagReason; note?: string }>;
 /** The full new reading order: every page of the copy exactly once. */
 export type ReorderPages = Command<'ReorderPages', { pageIds: readonly string[] }>;
+/** Removes every flag of this reason (the problem was dealt with). */
+export type ClearFlag = Command<'ClearFlag', { reason: CopyFlagReason }>;
+
+// Split correction, before correction starts (see PagesDetached in copy.events.ts)
+/** The source half of a page move or split: the pages leave for `toCopyId` (a copy to create when `newCopy`). */
+export type DetachPages = Command<
+  'DetachPages',
+  { pageIds: readonly string[]; toCopyId: string; transferId: string; position?: number | null; newCopy?: boolean }
+>;
+/** The target half: the pages a PagesDetached carried, at `position` (null or absent: at the end). */
+export type AttachPages = Command<
+  'AttachPages',
+  { transferId: string; fromCopyId: string; pages: readonly CopyPage[]; position?: number | null }
+>;
+/** Every page goes to the target and this copy is discarded, its identification cleared. */
+export type MergeInto = Command<'MergeInto', { targetCopyId: string; transferId: string }>;
 
 // Dispatch and the lock (DESIGN §4, §10)
 export type AssignCorrector = Command<'AssignCorrector', { correctorId: string; runId: string }>;
@@ -54,6 +70,10 @@ export type CopyCommand =
   | ClearIdentification
   | FlagCopy
   | ReorderPages
+  | ClearFlag
+  | DetachPages
+  | AttachPages
+  | MergeInto
   | AssignCorrector
   | LockCopy
   | RenewLock

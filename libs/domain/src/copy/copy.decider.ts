@@ -2,8 +2,9 @@ import { conflict, forbidden, illegalState, notFound, validation } from '../shar
 import type { Decider } from '../shared/event.js';
 import { addMinutes, atOrAfter } from '../shared/time.js';
 import { parseAnnotation, sameAnnotation } from './annotation.js';
-import type { CopyCommand, FinalizeCopy, ImportCopy, LockCopy, ReorderPages } from './copy.commands.js';
-import type { CopyEvent, CopyFlagReason, CopyPage } from './copy.events.js';
+import type { CopyCommand, FinalizeCopy, ImportCopy, LockCopy } from './copy.commands.js';
+import type { CopyEvent } from './copy.events.js';
+import { FLAG_REASONS, attachPages, clearFlag, detachPages, mergeInto, parsePages, reorderPages } from './copy-pages.js';
 import {
   allow,
   boundedText,
@@ -20,8 +21,6 @@ import { MAX_APPRECIATION_LENGTH, MAX_COPY_NOTE_LENGTH, MAX_COPY_REASON_LENGTH, 
 import { evolveCopy, holds, initialCopyState, isLockLive, type CopyState } from './copy.state.js';
 import { checkScale, questionOf, scorePoints, sumPoints } from './grading.js';
 
-const FLAG_REASONS: readonly CopyFlagReason[] = ['missing_pages', 'blank_pages', 'duplicate_pages', 'no_header', 'other'];
-
 /**
  * decide(command, copy) → events, or a coded DomainError for a request the rules refuse.
  * Checks run in the order: the copy exists, the actor may do this, the input is valid, the state allows it.
@@ -30,12 +29,19 @@ const FLAG_REASONS: readonly CopyFlagReason[] = ['missing_pages', 'blank_pages',
 export const decideCopy = (command: CopyCommand, copy: CopyState): CopyEvent[] => {
   if (command.type === 'ImportCopy') return importCopy(command, copy);
   const copyId = existing(copy);
+  if (copy.discarded) {
+    // Only the retry of the merge that discarded it is answered (with nothing): the copy takes no change.
+    const transferId = (command.data as { transferId?: unknown }).transferId;
+    if (typeof transferId === 'string' && copy.transferIds.includes(transferId)) return [];
+    throw illegalState('this copy was merged into another: it takes no change', { intoCopyId: copy.discarded.intoCopyId });
+  }
   const { metadata } = command;
   const { actorId, actorRole, now } = metadata;
   switch (command.type) {
     case 'RecordHeaderRead': {
       allow(metadata, 'admin', 'system');
       const { engine, text, candidates, confidence } = command.data;
+      const imageBlobKey = optionalText(command.data.imageBlobKey, 'imageBlobKey', 500);
       const read = {
         engine: requiredText(engine, 'engine'),
         text: boundedText(text, 'text', MAX_COPY_NOTE_LENGTH),
@@ -44,6 +50,7 @@ export const decideCopy = (command: CopyCommand, copy: CopyState): CopyEvent[] =
           score: unitInterval(c.score, 'score'),
         })),
         confidence: unitInterval(confidence, 'confidence'),
+        ...(imageBlobKey === undefined ? {} : { imageBlobKey }),
       };
       return [{ type: 'HeaderRead', data: { copyId, ...read } }];
     }
@@ -81,6 +88,14 @@ export const decideCopy = (command: CopyCommand, copy: CopyState): CopyEvent[] =
     }
     case 'ReorderPages':
       return reorderPages(command, copy, copyId);
+    case 'ClearFlag':
+      return clearFlag(command, copy, copyId);
+    case 'DetachPages':
+      return detachPages(command, copy, copyId);
+    case 'AttachPages':
+      return attachPages(command, copy, copyId);
+    case 'MergeInto':
+      return mergeInto(command, copy, copyId);
     case 'AssignCorrector': {
       allow(metadata, 'admin', 'system');
       const correctorId = requiredText(command.data.correctorId, 'correctorId');
@@ -195,27 +210,8 @@ const importCopy = ({ data, metadata }: ImportCopy, copy: CopyState): CopyEvent[
     scanId: requiredText(data.scanId, 'scanId'),
   };
   const anonymousCode = requiredText(data.anonymousCode, 'anonymousCode');
-  if (!Array.isArray(data.pages) || data.pages.length === 0) throw validation('a copy has at least one page', { field: 'pages' });
-  const pages = data.pages.map((page): CopyPage => {
-    const pageId = requiredText(page.pageId, 'pageId');
-    if (!Number.isInteger(page.number) || page.number < 1) throw validation('a page number is a whole number from 1', { field: 'number' });
-    const imageBlobKey = optionalText(page.imageBlobKey, 'imageBlobKey', 500);
-    return { pageId, number: page.number, ...(imageBlobKey === undefined ? {} : { imageBlobKey }) };
-  });
-  if (new Set(pages.map((page) => page.pageId)).size !== pages.length)
-    throw validation('a page appears twice in the copy', { field: 'pages' });
+  const pages = parsePages(data.pages);
   return [{ type: 'CopyImported', data: { ...ids, pages, anonymousCode } }];
-};
-
-const reorderPages = ({ data, metadata }: ReorderPages, copy: CopyState, copyId: string): CopyEvent[] => {
-  allow(metadata, 'admin', 'system');
-  const current = pageIdsOf(copy);
-  const pageIds = Array.isArray(data.pageIds) ? [...data.pageIds] : [];
-  const isPermutation =
-    pageIds.length === current.length && new Set(pageIds).size === current.length && pageIds.every((id) => current.includes(id));
-  if (!isPermutation) throw validation("the new order must list each of the copy's pages once", { field: 'pageIds' });
-  if (pageIds.every((id, index) => id === current[index])) return [];
-  return [{ type: 'PagesReordered', data: { copyId, pageIds } }];
 };
 
 /**

@@ -10,7 +10,13 @@ export type CopyStatus = 'imported' | 'identified' | 'assigned' | 'in_progress' 
 export type CopyLock = Readonly<{ holderId: string; leaseUntil: string }>;
 export type CopyScore = Readonly<{ points: number; scaleVersion: number }>;
 export type CopyFlag = Readonly<{ reason: CopyFlagReason; note?: string }>;
-export type CopyHeader = Readonly<{ engine: string; text: string; candidates: readonly HeaderCandidate[]; confidence: number }>;
+export type CopyHeader = Readonly<{
+  engine: string;
+  text: string;
+  candidates: readonly HeaderCandidate[];
+  confidence: number;
+  imageBlobKey?: string;
+}>;
 export type CopyFinalisation = Readonly<{ total: number; max: number; scaleVersion: number }>;
 
 export type CopyState = Readonly<{
@@ -40,6 +46,10 @@ export type CopyState = Readonly<{
   remarks: Readonly<Record<string, string>>;
   appreciation: string;
   finalised: CopyFinalisation | null;
+  /** Set once the copy was merged into another: it takes no command again. */
+  discarded: Readonly<{ intoCopyId: string }> | null;
+  /** Page transfers already applied here (detached or attached): a retried half is harmless. */
+  transferIds: readonly string[];
 }>;
 
 export const DEFAULT_LOCK_LEASE_MINUTES = 30;
@@ -66,6 +76,8 @@ export const initialCopyState = (): CopyState => ({
   remarks: {},
   appreciation: '',
   finalised: null,
+  discarded: null,
+  transferIds: [],
 });
 
 /** A lease is live strictly before leaseUntil: at leaseUntil itself it has expired and the copy is free. */
@@ -95,8 +107,8 @@ const apply = (copy: CopyState, event: CopyEvent): CopyState => {
       return { ...copy, copyId, examId, scanId, pages, anonymousCode };
     }
     case 'HeaderRead': {
-      const { engine, text, candidates, confidence } = event.data;
-      return { ...copy, header: { engine, text, candidates, confidence } };
+      const { engine, text, candidates, confidence, imageBlobKey } = event.data;
+      return { ...copy, header: { engine, text, candidates, confidence, ...(imageBlobKey === undefined ? {} : { imageBlobKey }) } };
     }
     case 'StudentIdentified':
       return { ...copy, studentId: event.data.studentId, identificationMethod: event.data.method };
@@ -110,6 +122,26 @@ const apply = (copy: CopyState, event: CopyEvent): CopyState => {
       const byId = new Map(copy.pages.map((page) => [page.pageId, page]));
       return { ...copy, pages: event.data.pageIds.flatMap((pageId) => byId.get(pageId) ?? []) };
     }
+    case 'CopyFlagCleared':
+      return { ...copy, flags: copy.flags.filter((flag) => flag.reason !== event.data.reason) };
+    case 'PagesDetached': {
+      const leaving = new Set(event.data.pages.map((page) => page.pageId));
+      return {
+        ...copy,
+        pages: copy.pages.filter((page) => !leaving.has(page.pageId)),
+        transferIds: [...copy.transferIds, event.data.transferId],
+      };
+    }
+    case 'PagesAttached': {
+      const at = Math.min(Math.max(event.data.position, 0), copy.pages.length);
+      return {
+        ...copy,
+        pages: [...copy.pages.slice(0, at), ...event.data.pages, ...copy.pages.slice(at)],
+        transferIds: [...copy.transferIds, event.data.transferId],
+      };
+    }
+    case 'CopyDiscarded':
+      return { ...copy, discarded: { intoCopyId: event.data.intoCopyId } };
     case 'CopyAssigned':
       return { ...copy, correctorId: event.data.correctorId, runId: event.data.runId };
     case 'CopyLocked':

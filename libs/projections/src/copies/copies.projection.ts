@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import type { CopyEvent } from '#domain';
+import type { CopyEvent, CopyPage } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { Projection } from '../runner/projection.js';
 import { COPIES_DDL, COPIES_TABLES, COPY_EVENT_TYPES } from './copies.schema.js';
@@ -12,7 +12,8 @@ import { notifyLockChange } from './copy-lock-channel.js';
  */
 export const copiesProjection: Projection = {
   name: 'copies',
-  version: 1,
+  // 2: masked page images, header crops, page transfers between copies, discarded copies.
+  version: 2,
   eventTypes: COPY_EVENT_TYPES,
   tables: COPIES_TABLES,
   async setup(db: ClientBase) {
@@ -53,11 +54,31 @@ const importCopy = async (
     [copyId, data.examId, data.scanId, data.anonymousCode, data.pages.length, at, revision],
   );
   if (inserted.rowCount === 0) return;
-  await db.query(
-    `INSERT INTO copy_pages (copy_id, page_id, position, number, image_blob_key)
-     SELECT $1, p->>'pageId', (o - 1)::int, (p->>'number')::int, p->>'imageBlobKey' FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(p, o)`,
-    [copyId, JSON.stringify(data.pages)],
+  await insertPages(db, copyId, data.pages, 0);
+  // A copy split off another: its import completes the transfer that detached its pages.
+  await db.query(`UPDATE copy_page_transfers SET attached_at = $2 WHERE to_copy_id = $1 AND new_copy AND attached_at IS NULL`, [
+    copyId,
+    at,
+  ]);
+};
+
+const insertPages = (db: ClientBase, copyId: string, pages: readonly CopyPage[], from: number) =>
+  db.query(
+    `INSERT INTO copy_pages (copy_id, page_id, position, number, image_blob_key, masked_image_blob_key)
+     SELECT $1, p->>'pageId', $3 + (o - 1)::int, (p->>'number')::int, p->>'imageBlobKey', p->>'maskedImageBlobKey'
+     FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(p, o)`,
+    [copyId, JSON.stringify(pages), from],
   );
+
+/** Positions 0..n-1 again after pages left, and the page count. */
+const renumberPages = async (db: ClientBase, copyId: string) => {
+  await db.query(
+    `UPDATE copy_pages p SET position = r.position
+     FROM (SELECT page_id, (row_number() OVER (ORDER BY position) - 1)::int AS position FROM copy_pages WHERE copy_id = $1) r
+     WHERE p.copy_id = $1 AND p.page_id = r.page_id AND p.position <> r.position`,
+    [copyId],
+  );
+  await db.query(`UPDATE copies SET page_count = (SELECT count(*) FROM copy_pages WHERE copy_id = $1) WHERE copy_id = $1`, [copyId]);
 };
 
 const applyChange = async (
@@ -75,8 +96,8 @@ const applyChange = async (
     );
   switch (event.type) {
     case 'HeaderRead': {
-      const { engine, text, candidates, confidence } = event.data;
-      await set('header = $2', [JSON.stringify({ engine, text, candidates, confidence })]);
+      const { engine, text, candidates, confidence, imageBlobKey } = event.data;
+      await set('header = $2', [JSON.stringify({ engine, text, candidates, confidence, imageBlobKey: imageBlobKey ?? null })]);
       return;
     }
     case 'StudentIdentified':
@@ -96,6 +117,40 @@ const applyChange = async (
          WHERE p.copy_id = $1 AND p.page_id = x.id`,
         [copyId, JSON.stringify(event.data.pageIds)],
       );
+      return;
+    case 'CopyFlagCleared':
+      await set(
+        `flags = (SELECT coalesce(jsonb_agg(f ORDER BY o), '[]') FROM jsonb_array_elements(flags) WITH ORDINALITY AS x(f, o) WHERE f->>'reason' <> $2)`,
+        [event.data.reason],
+      );
+      return;
+    case 'PagesDetached': {
+      const { transferId, toCopyId, pages, position, newCopy } = event.data;
+      await db.query(`DELETE FROM copy_pages WHERE copy_id = $1 AND page_id = ANY($2::text[])`, [copyId, pages.map((page) => page.pageId)]);
+      await renumberPages(db, copyId);
+      await db.query(
+        `INSERT INTO copy_page_transfers (transfer_id, exam_id, scan_id, from_copy_id, to_copy_id, pages, position, new_copy, detached_at)
+         SELECT $2, exam_id, scan_id, $1, $3, $4, $5, $6, $7 FROM copies WHERE copy_id = $1 ON CONFLICT (transfer_id) DO NOTHING`,
+        [copyId, transferId, toCopyId, JSON.stringify(pages), position, newCopy, at],
+      );
+      return;
+    }
+    case 'PagesAttached': {
+      const { transferId, pages, position } = event.data;
+      await db.query(`UPDATE copy_pages SET position = position + $3 WHERE copy_id = $1 AND position >= $2`, [
+        copyId,
+        position,
+        pages.length,
+      ]);
+      await insertPages(db, copyId, pages, position);
+      await renumberPages(db, copyId);
+      await db.query(`UPDATE copy_page_transfers SET attached_at = $2 WHERE transfer_id = $1 AND attached_at IS NULL`, [transferId, at]);
+      return;
+    }
+    case 'CopyDiscarded':
+      for (const table of ['copy_pages', 'copy_annotations', 'copy_scores', 'copy_remarks', 'copies']) {
+        await db.query(`DELETE FROM ${table} WHERE copy_id = $1`, [copyId]);
+      }
       return;
     case 'CopyAssigned':
       await set('corrector_id = $2, dispatch_run_id = $3', [event.data.correctorId, event.data.runId]);

@@ -7,7 +7,9 @@ import type { ReadModelTable } from '../runner/projection.js';
  * Other areas read `copies` (exam progress, dispatch) and `copy_scores` (scale-change preview):
  * keep these column names. `status` is computed exactly as the copy decider's statusOf:
  * 'imported' | 'identified' | 'assigned' | 'in_progress' | 'finalised'. No student name is ever
- * stored here: only the student id, which admin queries join to `students`.
+ * stored here: only the student id, which admin queries join to `students`. A copy merged into
+ * another (CopyDiscarded) leaves every table. `copy_page_transfers` lists page moves between copies,
+ * so those detached but never attached (a crash between the two appends) can be completed.
  */
 
 /** Every copy event: each moves the copy's row to its revision. */
@@ -18,6 +20,10 @@ export const COPY_EVENT_TYPES: readonly CopyEvent['type'][] = [
   'IdentificationCleared',
   'CopyFlagged',
   'PagesReordered',
+  'CopyFlagCleared',
+  'PagesDetached',
+  'PagesAttached',
+  'CopyDiscarded',
   'CopyAssigned',
   'CopyLocked',
   'LockRenewed',
@@ -41,6 +47,7 @@ export const COPIES_TABLES: readonly ReadModelTable[] = [
   { name: 'copy_annotations', key: 'copy_id, annotation_id' },
   { name: 'copy_scores', key: 'copy_id, question_id' },
   { name: 'copy_remarks', key: 'copy_id, question_id' },
+  { name: 'copy_page_transfers', key: 'transfer_id' },
 ];
 
 export const COPIES_DDL = `
@@ -87,8 +94,23 @@ CREATE TABLE IF NOT EXISTS copy_pages (
   position integer NOT NULL,
   number integer NOT NULL,
   image_blob_key text,
+  masked_image_blob_key text,
   PRIMARY KEY (copy_id, page_id)
 );
+CREATE INDEX IF NOT EXISTS copy_pages_page ON copy_pages (page_id);
+CREATE TABLE IF NOT EXISTS copy_page_transfers (
+  transfer_id text PRIMARY KEY,
+  exam_id text NOT NULL,
+  scan_id text NOT NULL,
+  from_copy_id text NOT NULL,
+  to_copy_id text NOT NULL,
+  pages jsonb NOT NULL,
+  position integer,
+  new_copy boolean NOT NULL,
+  detached_at timestamptz NOT NULL,
+  attached_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS copy_page_transfers_pending ON copy_page_transfers (detached_at) WHERE attached_at IS NULL;
 CREATE TABLE IF NOT EXISTS copy_annotations (
   copy_id text NOT NULL,
   annotation_id text NOT NULL,

@@ -16,6 +16,8 @@ export const examCopiesProjection: Projection = {
     'StudentIdentified',
     'IdentificationCleared',
     'CopyFlagged',
+    'CopyFlagCleared',
+    'CopyDiscarded',
     'CopyAssigned',
     'CopyLocked',
     'LockRenewed',
@@ -65,6 +67,13 @@ export const examCopiesProjection: Projection = {
           break;
         case 'CopyFlagged':
           await update('flagged = true', []);
+          break;
+        case 'CopyFlagCleared':
+          await update('flagged = $3', [Number(data.flagsLeft) > 0]);
+          break;
+        case 'CopyDiscarded':
+          // Merged into another copy: it is no longer counted, dispatched or waited for.
+          await db.query(`DELETE FROM exam_copies WHERE copy_id = $1`, [id]);
           break;
         case 'CopyAssigned':
           await update('corrector_id = $3, run_id = $4', [data.correctorId, data.runId]);

@@ -6,7 +6,7 @@ import { PROJECTION_RUNNER, RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { executeCommand, loadStream } from '../../shared/execute-command.js';
 import { COPY_READ_MODELS, readYourWrites } from '../../shared/command-context.js';
-import { notFound as apiNotFound } from '../../shared/errors.js';
+import { ApiError, notFound as apiNotFound } from '../../shared/errors.js';
 import { IdentifyCopyCommand } from './identify-copy.command.js';
 import { releaseStudent, reserveStudent } from './student-reservation.js';
 
@@ -30,6 +30,8 @@ export class IdentifyCopyHandler implements ICommandHandler<IdentifyCopyCommand>
     const stream = copyStreamId(copyId);
     const command = { type: 'IdentifyStudent', data: { studentId }, metadata: { ...actor, now: new Date().toISOString() } } as const;
     const copy = (await loadStream(store, stream, copyDecider)).state;
+    if (copy.studentId !== null && copy.studentId !== studentId && !copy.discarded)
+      await this.alreadyIdentified(copy.anonymousCode, copy.studentId);
     copyDecider.decide(command, copy);
     if (copy.examId === null) throw notFound('no such copy');
     await reserveStudent(store, copy.examId, studentId, copyId, actor);
@@ -41,5 +43,18 @@ export class IdentifyCopyHandler implements ICommandHandler<IdentifyCopyCommand>
       if (now.studentId !== studentId) await releaseStudent(store, copy.examId, studentId, copyId, actor);
       throw error;
     }
+  }
+
+  /** The desk's answer when the copy already has another student: who, so the admin knows what to undo. */
+  private async alreadyIdentified(anonymousCode: string | null, current: string): Promise<never> {
+    const { rows } = await this.runtime.pool.query<{ name: string }>(
+      `SELECT upper(last_name) || ' ' || first_name AS name FROM students WHERE student_id = $1`,
+      [current],
+    );
+    throw new ApiError(
+      'CONFLICT',
+      `La copie ${anonymousCode ?? ''} est déjà identifiée (${rows[0]?.name ?? 'autre élève'}) : annulez d’abord cette identification.`,
+      { studentId: current },
+    );
   }
 }

@@ -7,6 +7,8 @@ export class ImportPageInput {
   @Field(() => ID) pageId!: string;
   @Field(() => Int, { description: 'Place in the scanned PDF (1-based)' }) number!: number;
   @Field(() => String, { nullable: true, description: 'Blob key of the rendered page image' }) imageBlobKey?: string | null;
+  @Field(() => String, { nullable: true, description: 'Blob key of the same image with the header painted white (first page)' })
+  maskedImageBlobKey?: string | null;
 }
 
 @InputType({ description: 'One copy cut from a scan; its id is made by the caller for idempotent retries, or by the server' })

@@ -34,6 +34,11 @@ export class CopyPageModel {
   @Field(() => ID) pageId!: string;
   @Field(() => Int, { description: 'Place in the scanned PDF (1-based)' }) number!: number;
   @Field(() => Int, { description: 'Place in the reading order (0-based)' }) position!: number;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The page image (authorised route; correctors get the header masked); null when the page has no image',
+  })
+  imageUrl!: string | null;
 }
 
 @ObjectType('Annotation', {

@@ -1,0 +1,46 @@
+import { Command } from '@nestjs/cqrs';
+import type { Actor } from '../../shared/execute-command.js';
+
+/** A page goes to another copy of the exam, at `position` in its reading order (null: at the end). */
+export class MovePageCommand extends Command<{ fromCopyId: string; toCopyId: string }> {
+  constructor(
+    readonly actor: Actor,
+    readonly pageId: string,
+    readonly toCopyId: string,
+    readonly position: number | null,
+  ) {
+    super();
+  }
+}
+
+/** The source's pages are appended to the target; the source is discarded. */
+export class MergeCopiesCommand extends Command<void> {
+  constructor(
+    readonly actor: Actor,
+    readonly targetCopyId: string,
+    readonly sourceCopyId: string,
+  ) {
+    super();
+  }
+}
+
+/** The pages from `atPageId` on become a new copy; answers its id. */
+export class SplitCopyCommand extends Command<string> {
+  constructor(
+    readonly actor: Actor,
+    readonly copyId: string,
+    readonly atPageId: string,
+  ) {
+    super();
+  }
+}
+
+export class ReorderPagesCommand extends Command<void> {
+  constructor(
+    readonly actor: Actor,
+    readonly copyId: string,
+    readonly pageIds: readonly string[],
+  ) {
+    super();
+  }
+}

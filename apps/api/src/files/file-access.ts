@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Session } from '../auth/sessions.js';
+import { RUNTIME } from '../tokens.js';
+import type { Runtime } from '../runtime/runtime.js';
+
+/** The blob a caller may receive; `maskHeader`: a corrector's first page with no masked image of its own. */
+export interface FileGrant {
+  readonly key: string;
+  readonly maskHeader: boolean;
+}
+
+interface PageRow {
+  position: number;
+  image_blob_key: string | null;
+  masked_image_blob_key: string | null;
+  corrector_id: string | null;
+  student_id: string | null;
+  published: boolean;
+}
+
+/**
+ * Who may see which image (DESIGN §6, §10), decided on the read models for every request:
+ * - admin: any page, unmasked, and any header crop;
+ * - teacher: pages of the copies assigned to them; a page that has a masked variant (it carries a
+ *   header) is served masked, and so is the copy's first page, masked on the fly if it has none;
+ * - student: pages of their own copy once the exam's results are published.
+ * Anything else is null, answered 404 like an unknown id: a caller learns nothing of what exists.
+ */
+@Injectable()
+export class FileAccess {
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+
+  async page(session: Session, pageId: string): Promise<FileGrant | null> {
+    // A page id names one page; should two copies ever share one, any the caller may see will do.
+    const { rows } = await this.runtime.pool.query<PageRow>(
+      `SELECT p.position, p.image_blob_key, p.masked_image_blob_key, c.corrector_id, c.student_id, coalesce(e.published, false) AS published
+       FROM copy_pages p JOIN copies c ON c.copy_id = p.copy_id LEFT JOIN copy_exams e ON e.exam_id = c.exam_id
+       WHERE p.page_id = $1 ORDER BY p.copy_id`,
+      [pageId],
+    );
+    for (const row of rows) {
+      const grant = this.pageGrant(session, row);
+      if (grant) return grant;
+    }
+    return null;
+  }
+
+  /** The header crop of a copy's latest reading, for the identification desk (admins only: it shows the name). */
+  async header(session: Session, copyId: string): Promise<FileGrant | null> {
+    if (session.role !== 'admin') return null;
+    const { rows } = await this.runtime.pool.query<{ key: string | null }>(
+      `SELECT header->>'imageBlobKey' AS key FROM copies WHERE copy_id = $1`,
+      [copyId],
+    );
+    const key = rows[0]?.key;
+    return key ? { key, maskHeader: false } : null;
+  }
+
+  private pageGrant(session: Session, row: PageRow): FileGrant | null {
+    const plain = row.image_blob_key;
+    switch (session.role) {
+      case 'admin':
+        return plain ? { key: plain, maskHeader: false } : null;
+      case 'teacher':
+        if (row.corrector_id !== session.userId) return null;
+        if (row.masked_image_blob_key) return { key: row.masked_image_blob_key, maskHeader: false };
+        return plain ? { key: plain, maskHeader: row.position === 0 } : null;
+      case 'student':
+        return row.student_id === session.userId && row.published && plain ? { key: plain, maskHeader: false } : null;
+    }
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * Where the portal fetches images (DESIGN §6: authorised file downloads, never a static folder).
+ * Built here only, so the portal never assembles a path itself and the routes can move in one place.
+ */
+export const FILES_ROUTE = 'api/files';
+
+/** A page's view image: the server picks the masked or plain variant for the caller. */
+export const pageImageUrl = (pageId: string): string => `/${FILES_ROUTE}/pages/${encodeURIComponent(pageId)}`;
+
+/** A copy's header crop, for the identification desk (admins only). */
+export const headerImageUrl = (copyId: string): string => `/${FILES_ROUTE}/copies/${encodeURIComponent(copyId)}/header`;

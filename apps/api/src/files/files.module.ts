@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { FileAccess } from './file-access.js';
+import { FilesController } from './files.controller.js';
+
+/** Page images and header crops behind authorisation (DESIGN §6: no public static folder). */
+@Module({
+  controllers: [FilesController],
+  providers: [FileAccess],
+})
+export class FilesModule {}
