@@ -2,7 +2,13 @@ import { ApiError } from '@/graphql/errors';
 import { useT } from '@/i18n/use-t';
 
 /** The API's generic English refusals: the portal's own sentence says it better. */
-const GENERIC = new Set(['Sign in first', 'You may not do this', 'Internal error', 'Missing or wrong CSRF token', 'Change your password first']);
+const GENERIC = new Set([
+  'Sign in first',
+  'You may not do this',
+  'Internal error',
+  'Missing or wrong CSRF token',
+  'Change your password first',
+]);
 
 /**
  * One readable sentence for any failure: the portal's words for the error code, then the server's
@@ -16,7 +22,8 @@ export const useErrorMessage = () => {
     if (error.details.otherAccount) return t('errors.otherAccount');
     const base = t(`errors.${error.code}`);
     const server = error.serverMessage.trim();
-    if (!server || GENERIC.has(server) || error.code === 'INTERNAL' || error.code === 'NETWORK' || error.code === 'UNAVAILABLE') return base;
+    if (!server || GENERIC.has(server) || error.code === 'INTERNAL' || error.code === 'NETWORK' || error.code === 'UNAVAILABLE')
+      return base;
     return `${base} ${server}`;
   };
 };
