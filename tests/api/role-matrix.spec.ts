@@ -178,6 +178,7 @@ const RULES: Record<string, Rule> = {
   'Query.copyHistory': { allow: ADMIN_ONLY },
   'Query.exam': { allow: EXAM_STAFF },
   'Query.exams': { allow: EXAM_STAFF },
+  'Query.identificationDesk': { allow: ADMIN_ONLY },
   'Query.identificationProgress': { allow: ADMIN_ONLY },
   'Query.lockBoard': { allow: ADMIN_ONLY },
   'Query.lotStatistics': { allow: TEACHERS },
@@ -202,14 +203,18 @@ const RULES: Record<string, Rule> = {
     },
   },
   'Query.previewGradingScale': { allow: ADMIN_ONLY },
+  'Query.rosterSearch': { allow: ADMIN_ONLY },
+  'Query.scans': { allow: ADMIN_ONLY },
   'Query.students': { allow: ADMIN_ONLY },
   'Query.systemStatus': { allow: ADMIN_ONLY },
   'Query.users': { allow: ADMIN_ONLY },
 
   // Subscriptions
   'Subscription.copyLockChanged': { allow: EXAM_STAFF },
+  'Subscription.identificationDeskChanged': { allow: ADMIN_ONLY },
   'Subscription.identificationQueue': { allow: ADMIN_ONLY },
   'Subscription.projectionLag': { allow: ADMIN_ONLY },
+  'Subscription.scanProgress': { allow: ADMIN_ONLY },
 
   // The exam office, on throwaway targets where the change would wreck later checks
   'Mutation.importRoster': { allow: ADMIN_ONLY },
@@ -225,6 +230,36 @@ const RULES: Record<string, Rule> = {
   },
   'Mutation.clearIdentification': { allow: ADMIN_ONLY, args: () => ({ copyId: fx.spareCopyId }) },
   'Mutation.flagCopy': { allow: ADMIN_ONLY, args: () => ({ copyId: fx.spareCopyId }) },
+  'Mutation.clearFlag': { allow: ADMIN_ONLY, args: () => ({ copyId: fx.spareCopyId }) },
+  // Split correction, on fresh copies of the spare exam before its dispatch below
+  'Mutation.reorderPages': {
+    allow: ADMIN_ONLY,
+    args: async () => {
+      const [copy] = await importCopies(office.client, fx.spareExamId, 1);
+      return { copyId: copy!.copyId, pageIds: [...copy!.pageIds].reverse() };
+    },
+  },
+  'Mutation.movePage': {
+    allow: ADMIN_ONLY,
+    args: async () => {
+      const [from, to] = await importCopies(office.client, fx.spareExamId, 2);
+      return { pageId: from!.pageIds[1], toCopyId: to!.copyId };
+    },
+  },
+  'Mutation.splitCopy': {
+    allow: ADMIN_ONLY,
+    args: async () => {
+      const [copy] = await importCopies(office.client, fx.spareExamId, 1);
+      return { copyId: copy!.copyId, atPageId: copy!.pageIds[1] };
+    },
+  },
+  'Mutation.mergeCopies': {
+    allow: ADMIN_ONLY,
+    args: async () => {
+      const [target, source] = await importCopies(office.client, fx.spareExamId, 2);
+      return { targetCopyId: target!.copyId, sourceCopyId: source!.copyId };
+    },
+  },
   'Mutation.dispatchCopies': { allow: ADMIN_ONLY, args: () => ({ examId: fx.spareExamId }) },
   'Mutation.reassignCopy': {
     allow: ADMIN_ONLY,
@@ -236,6 +271,8 @@ const RULES: Record<string, Rule> = {
   // The spare exam's copies are neither identified nor finalised: refused by the exam, not by the role.
   'Mutation.publishResults': { allow: ADMIN_ONLY, args: () => ({ examId: fx.spareExamId }), expectError: 'CONFLICT' },
   'Mutation.withdrawResults': { allow: ADMIN_ONLY, args: () => ({ examId: fx.spareExamId }), expectError: 'CONFLICT' },
+  // The fixture has no scan: the exam office's retry is answered NOT_FOUND, the others are refused before.
+  'Mutation.retryScan': { allow: ADMIN_ONLY, expectError: 'NOT_FOUND' },
   'Mutation.withdrawStudent': { allow: ADMIN_ONLY, args: () => ({ studentId: fx.students.spare.studentId }) },
   'Mutation.deactivateUser': { allow: ADMIN_ONLY, args: () => ({ userId: fx.spareDeactivateId }) },
   'Mutation.reactivateUser': { allow: ADMIN_ONLY, args: () => ({ userId: fx.spareDeactivateId }) },

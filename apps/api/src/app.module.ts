@@ -16,6 +16,8 @@ import { RosterModule } from './roster/roster.module.js';
 import { ExamsModule } from './exams/exams.module.js';
 import { CopiesModule } from './copies/copies.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { ScansModule } from './scans/scans.module.js';
+import { FilesModule } from './files/files.module.js';
 import { graphqlWsSubscriptions } from './shared/graphql-ws.js';
 import { formatError } from './shared/errors.js';
 import { queryLimitRules } from './shared/graphql-limits.js';
@@ -57,6 +59,8 @@ export class AppModule {
         ExamsModule,
         CopiesModule,
         AuditModule,
+        ScansModule,
+        FilesModule,
       ],
       controllers: [HealthController],
       providers: [BigIntScalar, SystemResolver],

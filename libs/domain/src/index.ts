@@ -71,6 +71,22 @@ export {
   type CopyStatus,
 } from './copy/copy.state.js';
 export { copyDecider, decideCopy } from './copy/copy.decider.js';
+export { assertPagesEditable } from './copy/copy-pages.js';
 export * from './copy/annotation.js';
 export { scorePoints, type GradingScaleSnapshot, type ScaleQuestion } from './copy/grading.js';
 export { MAX_APPRECIATION_LENGTH, MAX_COPY_NOTE_LENGTH, MAX_COPY_REASON_LENGTH, MAX_REMARK_LENGTH } from './copy/copy.guards.js';
+
+// Scans (scan-<uuid>): an uploaded PDF and what the import pipeline made of it
+export type * from './scan/scan.events.js';
+export type * from './scan/scan.commands.js';
+export { scanStreamId, scanFileReservationStreamId } from './scan/scan.events.js';
+export {
+  copyFirstPages,
+  evolveScan,
+  initialScanState,
+  renderedCount,
+  scanPhase,
+  type ScanPhase,
+  type ScanState,
+} from './scan/scan.state.js';
+export { MAX_PAGES_PER_COPY, MAX_SCAN_FILE_NAME, decideScan, scanDecider } from './scan/scan.decider.js';

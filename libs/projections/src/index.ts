@@ -8,6 +8,7 @@ export { studentsProjection, studentLoginCode } from './students/students.projec
 export { examsProjection } from './exams/exams.projection.js';
 export { examCopiesProjection, EXAM_COPY_STATUS_SQL } from './exams/exam-copies.projection.js';
 export * from './copies/index.js';
+export { scansProjection, SCAN_STAGE_SQL } from './scans/scans.projection.js';
 
 import { auditLogProjection } from './audit-log/audit-log.projection.js';
 import { streamSummaryProjection } from './stream-summary/stream-summary.projection.js';
@@ -16,6 +17,7 @@ import { studentsProjection } from './students/students.projection.js';
 import { examsProjection } from './exams/exams.projection.js';
 import { examCopiesProjection } from './exams/exam-copies.projection.js';
 import { copiesProjection, copyExamsProjection } from './copies/index.js';
+import { scansProjection } from './scans/scans.projection.js';
 import type { Projection } from './runner/projection.js';
 
 /** Every read model of the product, in the order they are set up. */
@@ -28,4 +30,5 @@ export const allProjections: readonly Projection[] = [
   examCopiesProjection,
   copiesProjection,
   copyExamsProjection,
+  scansProjection,
 ];

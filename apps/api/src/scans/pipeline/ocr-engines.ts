@@ -1,0 +1,42 @@
+import { type HeaderReader, RenderPool, TesseractHeaderReader, VisionHeaderReader } from '#ocr';
+import type { ScanConfig } from '../../runtime/config.js';
+
+/**
+ * The render worker pool and the header reader, started on first use and stopped when the pipeline
+ * has nothing left to do: idle, the API holds no render worker nor tesseract model in memory.
+ */
+export class OcrEngines {
+  private pool: RenderPool | null = null;
+  private reader: HeaderReader | null = null;
+
+  constructor(private readonly config: ScanConfig) {}
+
+  renderPool(): RenderPool {
+    this.pool ??= new RenderPool({
+      ...(this.config.renderWorkers > 0 ? { size: this.config.renderWorkers } : {}),
+      limits: {
+        maxBytes: this.config.maxBytes,
+        maxPages: this.config.maxPages,
+        renderTimeoutMs: this.config.renderTimeoutMs,
+        maxWorkerMemoryMb: this.config.renderWorkerMemoryMb,
+      },
+    });
+    return this.pool;
+  }
+
+  /** Tesseract, offline; the vision model only when HEADER_READER=vision was configured. */
+  headerReader(): HeaderReader {
+    const vision = this.config.vision;
+    this.reader ??= vision
+      ? new VisionHeaderReader({ ...(vision.baseURL ? { baseURL: vision.baseURL } : {}), apiKey: vision.apiKey, model: vision.model })
+      : new TesseractHeaderReader(this.config.ocrWorkers > 0 ? { size: this.config.ocrWorkers } : {});
+    return this.reader;
+  }
+
+  async close(): Promise<void> {
+    const [pool, reader] = [this.pool, this.reader];
+    this.pool = null;
+    this.reader = null;
+    await Promise.allSettled([pool?.close(), reader?.close()]);
+  }
+}

@@ -1,0 +1,239 @@
+import './support/production-env.js';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { matchRoster, parseHeaderFields, type RosterEntry } from '#ocr';
+import { generateClassScan, type ClassScan } from '../fixtures/class-scan.js';
+import { importRoster, ok } from '../support/school-fixtures.js';
+import { uploadScan, waitForScans } from '../support/scan-upload.js';
+import type { ApiClient } from '../support/api-harness.js';
+import { startBenchApi } from './support/bench-api.js';
+import { startBenchCluster } from './support/bench-cluster.js';
+import { nativeToolsPresent, runNativePipeline } from './support/native-pipeline.js';
+
+/**
+ * `npm run bench:import`: one class scan (35 copies × 4 pages, 200 dpi greyscale JPEG pages, printed
+ * and handwriting-style headers) from upload to identified through the real API (upload route, render
+ * workers, tesseract.js pool, matcher, events, projections), against the native pipeline on the same
+ * file in the same run (pdftoppm at the same resolutions + the tesseract command on the same header
+ * crops, as many processes as cores). Accuracy against the generator's ground truth.
+ *
+ *   --copies N     copies per class (default 35)    --dpi D    scan resolution (default 200)
+ *   --styles a,b   printed,handwriting (default both)   --quick   12 copies
+ *
+ * Progress goes to stderr, the tables to stdout.
+ */
+
+const USAGE = 'usage: npm run bench:import -- [--quick] [--copies N] [--dpi D] [--styles printed,handwriting]';
+const PAGES_PER_COPY = 4;
+const VIEW_DPI = 150;
+const OCR_DPI = 300;
+const HEADER_SHARE = 0.25;
+
+type Style = 'printed' | 'handwriting';
+interface Args {
+  copies: number;
+  dpi: number;
+  styles: Style[];
+}
+
+const parseArgs = (argv: readonly string[]): Args => {
+  const args: Args = { copies: 35, dpi: 200, styles: ['printed', 'handwriting'] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--quick') args.copies = 12;
+    else if (arg === '--copies') args.copies = Number(argv[++i]);
+    else if (arg === '--dpi') args.dpi = Number(argv[++i]);
+    else if (arg === '--styles') args.styles = (argv[++i] ?? '').split(',') as Style[];
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else throw new Error(`unknown argument "${arg}" (${USAGE})`);
+  }
+  if (!Number.isInteger(args.copies) || args.copies < 1 || args.copies > 35) throw new Error(`--copies must be 1..35 (${USAGE})`);
+  if (!args.styles.every((style) => style === 'printed' || style === 'handwriting')) throw new Error(`--styles: printed and/or handwriting (${USAGE})`);
+  return args;
+};
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const percent = (part: number, whole: number): string => (whole === 0 ? '—' : `${((100 * part) / whole).toFixed(1)} %`);
+
+interface DeskItem {
+  copyId: string;
+  pageNumbers: number[];
+  identificationMethod: string | null;
+  student: { studentId: string } | null;
+  candidates: { student: { id: string } }[];
+}
+
+const DESK = `query($e: ID!, $after: String) { identificationDesk(examId: $e, filter: ALL, first: 100, after: $after) {
+  nextCursor items { copyId pageNumbers identificationMethod student { studentId } candidates { student { id } } } } }`;
+
+const deskOf = async (admin: ApiClient, examId: string): Promise<DeskItem[]> => {
+  const items: DeskItem[] = [];
+  let after: string | null = null;
+  do {
+    const page: { identificationDesk: { nextCursor: string | null; items: DeskItem[] } } = ok(await admin.graphql(DESK, { e: examId, after }));
+    items.push(...page.identificationDesk.items);
+    after = page.identificationDesk.nextCursor;
+  } while (after);
+  return items;
+};
+
+interface Accuracy {
+  copies: number;
+  auto: number;
+  wrongAuto: number;
+  rest: number;
+  restTop3: number;
+}
+
+/** Scores identifications against the truth: a copy is known by its first page in the PDF. */
+const accuracy = (
+  scan: ClassScan,
+  studentIdOf: Map<string, string>,
+  decided: { firstPage: number; autoStudentId: string | null; candidateIds: string[] }[],
+): Accuracy => {
+  const truthByFirstPage = new Map(scan.truth.copies.map((copy) => [copy.firstPage, copy]));
+  const result: Accuracy = { copies: decided.length, auto: 0, wrongAuto: 0, rest: 0, restTop3: 0 };
+  for (const copy of decided) {
+    const truth = truthByFirstPage.get(copy.firstPage);
+    const expected = truth ? studentIdOf.get(keyOf(truth.student)) : undefined;
+    if (copy.autoStudentId) {
+      result.auto++;
+      if (copy.autoStudentId !== expected) result.wrongAuto++;
+    } else {
+      result.rest++;
+      if (expected && copy.candidateIds.slice(0, 3).includes(expected)) result.restTop3++;
+    }
+  }
+  return result;
+};
+
+const keyOf = (student: { lastName: string; firstName: string; birthDate: string }): string =>
+  `${student.lastName}|${student.firstName}|${student.birthDate}`.normalize('NFC').toLowerCase();
+
+const main = async (): Promise<void> => {
+  const args = parseArgs(process.argv.slice(2));
+  const native = await nativeToolsPresent();
+  if (!native) log('pdftoppm/tesseract not found (apt-get install poppler-utils tesseract-ocr tesseract-ocr-fra): no anchor');
+  const cluster = await startBenchCluster(log);
+  const api = await startBenchApi(cluster);
+  const rows: string[][] = [];
+  const accuracyRows: string[][] = [];
+  try {
+    const admin = await api.admin();
+    let rosterImported = false;
+    for (const style of args.styles) {
+      log(`== ${style}: generating ${args.copies} copies × ${PAGES_PER_COPY} pages at ${args.dpi} dpi`);
+      const scan = await generateClassScan({ seed: 7, style, copies: args.copies, pagesPerCopy: PAGES_PER_COPY, dpi: args.dpi });
+      const file = path.join(cluster.dataDir, `${style}.pdf`);
+      await writeFile(file, scan.pdf);
+      const className = scan.roster[0]!.className;
+      if (!rosterImported) {
+        const report = await importRoster(admin, scan.rosterCsv);
+        if (report.errors > 0) throw new Error(`roster import reported ${report.errors} errors`);
+        rosterImported = true;
+      }
+      const students = ok(
+        await admin.graphql<{ students: { studentId: string; lastName: string; firstName: string; birthDate: string; className: string }[] }>(
+          `query($c: String) { students(className: $c) { studentId lastName firstName birthDate className } }`,
+          { c: className },
+        ),
+      ).students;
+      const studentIdOf = new Map(students.map((student) => [keyOf(student), student.studentId]));
+      const examId = ok(
+        await admin.graphql<{ createExam: { examId: string } }>(
+          `mutation($t: String!, $c: [String!]!) { createExam(title: $t, subject: "Mathématiques", classNames: $c) { examId } }`,
+          { t: `Bac blanc (${style})`, c: [className] },
+        ),
+      ).createExam.examId;
+
+      log(`   Korrigo: upload → identified (${(scan.pdf.length / 2 ** 20).toFixed(1)} MiB)`);
+      const started = performance.now();
+      const answer = await uploadScan(api.base, admin, examId, [{ name: `${style}.pdf`, bytes: scan.pdf }], { pagesPerCopy: String(PAGES_PER_COPY) });
+      if (answer.status !== 202) throw new Error(`upload answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      const [finished] = await waitForScans(admin, examId, [String(answer.body.scanId)], 900_000);
+      const korrigoMs = performance.now() - started;
+      if (finished?.stage !== 'COMPLETED') throw new Error(`scan ended ${finished?.stage}: ${JSON.stringify(finished?.problem)}`);
+      const desk = await deskOf(admin, examId);
+      const ours = accuracy(
+        scan,
+        studentIdOf,
+        desk.map((item) => ({
+          firstPage: item.pageNumbers[0]!,
+          autoStudentId: item.identificationMethod === 'auto' ? (item.student?.studentId ?? null) : null,
+          candidateIds: item.candidates.map((candidate) => candidate.student.id),
+        })),
+      );
+
+      let anchorMs: number | null = null;
+      let nativeAccuracy: Accuracy | null = null;
+      if (native) {
+        log('   native: pdftoppm + tesseract on the same file');
+        const firstPages = scan.truth.copies.map((copy) => copy.firstPage);
+        const run = await runNativePipeline(file, { pageCount: scan.truth.pageCount, firstPages, viewDpi: VIEW_DPI, ocrDpi: OCR_DPI, headerShare: HEADER_SHARE });
+        anchorMs = run.wallMs;
+        log(`   native: render ${seconds(run.renderMs)}, OCR ${seconds(run.ocrMs)}`);
+        // The native texts through the same matcher: tells OCR engines apart from matching.
+        const roster: RosterEntry[] = students.map((student) => ({ ...student, studentId: student.studentId }));
+        const matched = matchRoster(
+          run.texts.map((text, index) => ({ copyId: String(firstPages[index]), fields: parseHeaderFields(text), text, confidence: 0.9 })),
+          roster,
+        );
+        nativeAccuracy = accuracy(
+          scan,
+          studentIdOf,
+          matched.map((result) => ({
+            firstPage: Number(result.copyId),
+            autoStudentId: result.decision.kind === 'auto' ? result.decision.studentId : null,
+            candidateIds: result.candidates.map((candidate) => candidate.studentId),
+          })),
+        );
+      }
+      rows.push([
+        style,
+        `${scan.truth.copies.length} × ${PAGES_PER_COPY} p`,
+        seconds(korrigoMs),
+        anchorMs === null ? '—' : seconds(anchorMs),
+        anchorMs === null ? '—' : `${(korrigoMs / anchorMs).toFixed(2)}×`,
+        '≤ 1.00×',
+        anchorMs === null ? '—' : korrigoMs <= anchorMs ? 'yes' : 'NO',
+      ]);
+      const bar = style === 'printed' ? 98 : 70;
+      for (const [engine, figures] of [['Korrigo (tesseract.js)', ours], ['native tesseract, same matcher', nativeAccuracy]] as const) {
+        if (!figures) continue;
+        accuracyRows.push([
+          style,
+          engine,
+          percent(figures.auto, figures.copies),
+          String(figures.wrongAuto),
+          `${figures.restTop3}/${figures.rest} (${percent(figures.restTop3, figures.rest)})`,
+          engine.startsWith('Korrigo') ? `auto ≥ ${bar} %, wrong 0, top-3 ≥ 95 %` : 'reference',
+          engine.startsWith('Korrigo')
+            ? (100 * figures.auto) / figures.copies >= bar && figures.wrongAuto === 0 && (figures.rest === 0 || figures.restTop3 / figures.rest >= 0.95)
+              ? 'yes'
+              : 'NO'
+            : '—',
+        ]);
+      }
+    }
+  } finally {
+    await api.close();
+    await cluster.close();
+  }
+  const table = (header: string[], body: string[][]): string =>
+    [header, header.map(() => '---'), ...body].map((row) => `| ${row.join(' | ')} |`).join('\n');
+  process.stdout.write(`\nbench:import on ${os.availableParallelism()} cores, ${args.dpi} dpi scans, view ${VIEW_DPI} dpi, header ${OCR_DPI} dpi\n\n`);
+  process.stdout.write(`${table(['set', 'copies', 'Korrigo upload→identified', 'native pipeline', 'ratio', 'bar', 'ok'], rows)}\n\n`);
+  process.stdout.write(`${table(['set', 'reader', 'identified automatically', 'wrong automatic', 'top-3 recall (rest)', 'bar', 'ok'], accuracyRows)}\n`);
+};
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
