@@ -6,12 +6,30 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AnnotationInput = {
+  /** A uuid made by the portal: a retry of the same annotation is harmless */
+  annotationId: string | number;
+  color?: string | null | undefined;
+  h?: number | null | undefined;
+  kind: AnnotationKind;
+  pageId: string | number;
+  points?: Array<Array<number>> | null | undefined;
+  strokeWidth?: number | null | undefined;
+  text?: string | null | undefined;
+  w?: number | null | undefined;
+  x?: number | null | undefined;
+  y?: number | null | undefined;
+};
+
 export type AnnotationKind = 'BOX' | 'COMMENT' | 'CROSS' | 'HIGHLIGHTER' | 'PEN' | 'TICK';
 
 export type CopyFlagReason = 'BLANK_PAGES' | 'DUPLICATE_PAGES' | 'MISSING_PAGES' | 'NO_HEADER' | 'OTHER';
 
 /** Where a copy is in its correction */
 export type CopyStatus = 'ASSIGNED' | 'FINALISED' | 'IDENTIFIED' | 'IMPORTED' | 'IN_PROGRESS';
+
+/** LEFT: the copies still to identify; ALL: every copy of the exam */
+export type DeskFilter = 'ALL' | 'LEFT';
 
 /** A question as the admin writes it: a parent’s maxPoints and step may be left out */
 export type GradingQuestionInput = {
@@ -30,6 +48,12 @@ export type Portal = 'ADMIN' | 'STUDENT' | 'TEACHER';
 
 /** What an import did with one line of the file */
 export type RosterLineStatus = 'CREATED' | 'ERROR' | 'UNCHANGED' | 'UPDATED';
+
+/** CLASS: one PDF cut every pagesPerCopy pages; SINGLE: one PDF per student */
+export type ScanMode = 'CLASS' | 'SINGLE';
+
+/** Where an uploaded PDF is in the import pipeline */
+export type ScanStage = 'COMPLETED' | 'FAILED' | 'MATCHING' | 'READING' | 'REJECTED' | 'RENDERING' | 'SPLITTING' | 'UPLOADED';
 
 export type AnnotationFieldsFragment = {
   annotationId: string;
@@ -159,6 +183,183 @@ export type CopyScoresQueryVariables = Exact<{
 export type CopyScoresQuery = {
   adminCopy: { copyId: string; status: CopyStatus; scaleVersion: number | null; scores: Array<{ questionId: string; points: number }> };
 };
+
+export type AnnotationViewFieldsFragment = {
+  annotationId: string;
+  pageId: string;
+  kind: AnnotationKind;
+  points: Array<Array<number>> | null;
+  strokeWidth: number | null;
+  color: string | null;
+  x: number | null;
+  y: number | null;
+  w: number | null;
+  h: number | null;
+  text: string | null;
+};
+
+export type CorrectionCopyFieldsFragment = {
+  copyId: string;
+  examId: string;
+  anonymousCode: string;
+  status: CopyStatus;
+  total: number;
+  max: number | null;
+  finalisedAt: string | null;
+  revision: string;
+  appreciation: string;
+  pages: Array<{ pageId: string; position: number; imageUrl: string | null }>;
+  annotations: Array<{
+    annotationId: string;
+    pageId: string;
+    kind: AnnotationKind;
+    points: Array<Array<number>> | null;
+    strokeWidth: number | null;
+    color: string | null;
+    x: number | null;
+    y: number | null;
+    w: number | null;
+    h: number | null;
+    text: string | null;
+  }>;
+  scores: Array<{ questionId: string; points: number }>;
+  remarks: Array<{ questionId: string; text: string }>;
+  lock: { holderId: string; holderName: string; secondsLeft: number; until: string } | null;
+};
+
+export type CorrectionCopyQueryVariables = Exact<{
+  copyId: string | number;
+}>;
+
+export type CorrectionCopyQuery = {
+  copy: {
+    copyId: string;
+    examId: string;
+    anonymousCode: string;
+    status: CopyStatus;
+    total: number;
+    max: number | null;
+    finalisedAt: string | null;
+    revision: string;
+    appreciation: string;
+    pages: Array<{ pageId: string; position: number; imageUrl: string | null }>;
+    annotations: Array<{
+      annotationId: string;
+      pageId: string;
+      kind: AnnotationKind;
+      points: Array<Array<number>> | null;
+      strokeWidth: number | null;
+      color: string | null;
+      x: number | null;
+      y: number | null;
+      w: number | null;
+      h: number | null;
+      text: string | null;
+    }>;
+    scores: Array<{ questionId: string; points: number }>;
+    remarks: Array<{ questionId: string; text: string }>;
+    lock: { holderId: string; holderName: string; secondsLeft: number; until: string } | null;
+  };
+};
+
+export type LockCopyMutationVariables = Exact<{
+  copyId: string | number;
+}>;
+
+export type LockCopyMutation = {
+  lockCopy: {
+    copyId: string;
+    examId: string;
+    anonymousCode: string;
+    status: CopyStatus;
+    total: number;
+    max: number | null;
+    finalisedAt: string | null;
+    revision: string;
+    appreciation: string;
+    pages: Array<{ pageId: string; position: number; imageUrl: string | null }>;
+    annotations: Array<{
+      annotationId: string;
+      pageId: string;
+      kind: AnnotationKind;
+      points: Array<Array<number>> | null;
+      strokeWidth: number | null;
+      color: string | null;
+      x: number | null;
+      y: number | null;
+      w: number | null;
+      h: number | null;
+      text: string | null;
+    }>;
+    scores: Array<{ questionId: string; points: number }>;
+    remarks: Array<{ questionId: string; text: string }>;
+    lock: { holderId: string; holderName: string; secondsLeft: number; until: string } | null;
+  };
+};
+
+export type RenewCopyLockMutationVariables = Exact<{
+  copyId: string | number;
+}>;
+
+export type RenewCopyLockMutation = {
+  renewCopyLock: { copyId: string; lock: { holderId: string; holderName: string; secondsLeft: number; until: string } | null };
+};
+
+export type UnlockCopyMutationVariables = Exact<{
+  copyId: string | number;
+}>;
+
+export type UnlockCopyMutation = { unlockCopy: { copyId: string } };
+
+export type AddAnnotationMutationVariables = Exact<{
+  copyId: string | number;
+  annotation: AnnotationInput;
+}>;
+
+export type AddAnnotationMutation = { addAnnotation: { copyId: string; revision: string } };
+
+export type EditAnnotationMutationVariables = Exact<{
+  copyId: string | number;
+  annotation: AnnotationInput;
+}>;
+
+export type EditAnnotationMutation = { editAnnotation: { copyId: string; revision: string } };
+
+export type RemoveAnnotationMutationVariables = Exact<{
+  copyId: string | number;
+  annotationId: string | number;
+}>;
+
+export type RemoveAnnotationMutation = { removeAnnotation: { copyId: string; revision: string } };
+
+export type AwardScoreMutationVariables = Exact<{
+  copyId: string | number;
+  questionId: string | number;
+  points: number;
+}>;
+
+export type AwardScoreMutation = { awardScore: { copyId: string; revision: string } };
+
+export type WriteRemarkMutationVariables = Exact<{
+  copyId: string | number;
+  questionId: string | number;
+  text: string;
+}>;
+
+export type WriteRemarkMutation = { writeRemark: { copyId: string; revision: string } };
+
+export type WriteAppreciationMutationVariables = Exact<{
+  copyId: string | number;
+  text: string;
+}>;
+
+export type WriteAppreciationMutation = { writeAppreciation: { copyId: string; revision: string } };
+
+export type FinalizeCopyMutationVariables = Exact<{
+  copyId: string | number;
+}>;
+
+export type FinalizeCopyMutation = { finalizeCopy: { copyId: string; revision: string; total: number; max: number | null } };
 
 export type ExamProgressFieldsFragment = {
   copies: number;
@@ -411,6 +612,131 @@ export type WithdrawResultsMutation = {
   withdrawResults: { examId: string; published: boolean; publishedAt: string | null; withdrawnReason: string | null };
 };
 
+export type DeskStudentFieldsFragment = {
+  id: string;
+  lastName: string;
+  firstName: string;
+  className: string;
+  birthDate: string;
+  withdrawn: boolean;
+};
+
+export type DeskCandidateFieldsFragment = {
+  score: number | null;
+  taken: boolean;
+  takenByAnonymousCode: string | null;
+  student: { id: string; lastName: string; firstName: string; className: string; birthDate: string; withdrawn: boolean };
+};
+
+export type IdentificationProgressFieldsFragment = { auto: number; manual: number; left: number; total: number };
+
+export type DeskCopyFieldsFragment = {
+  copyId: string;
+  anonymousCode: string;
+  scanId: string;
+  status: CopyStatus;
+  headerImageUrl: string | null;
+  text: string | null;
+  confidence: number | null;
+  engine: string | null;
+  identificationMethod: string | null;
+  pageNumbers: Array<number>;
+  flags: Array<{ reason: CopyFlagReason; note: string | null }>;
+  pages: Array<{ pageId: string; number: number; position: number; imageUrl: string | null }>;
+  candidates: Array<{
+    score: number | null;
+    taken: boolean;
+    takenByAnonymousCode: string | null;
+    student: { id: string; lastName: string; firstName: string; className: string; birthDate: string; withdrawn: boolean };
+  }>;
+  student: { studentId: string; lastName: string; firstName: string; className: string } | null;
+};
+
+export type IdentificationDeskQueryVariables = Exact<{
+  examId: string | number;
+  filter: DeskFilter;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+export type IdentificationDeskQuery = {
+  identificationDesk: {
+    nextCursor: string | null;
+    progress: { auto: number; manual: number; left: number; total: number };
+    items: Array<{
+      copyId: string;
+      anonymousCode: string;
+      scanId: string;
+      status: CopyStatus;
+      headerImageUrl: string | null;
+      text: string | null;
+      confidence: number | null;
+      engine: string | null;
+      identificationMethod: string | null;
+      pageNumbers: Array<number>;
+      flags: Array<{ reason: CopyFlagReason; note: string | null }>;
+      pages: Array<{ pageId: string; number: number; position: number; imageUrl: string | null }>;
+      candidates: Array<{
+        score: number | null;
+        taken: boolean;
+        takenByAnonymousCode: string | null;
+        student: { id: string; lastName: string; firstName: string; className: string; birthDate: string; withdrawn: boolean };
+      }>;
+      student: { studentId: string; lastName: string; firstName: string; className: string } | null;
+    }>;
+  };
+};
+
+export type RosterSearchQueryVariables = Exact<{
+  examId: string | number;
+  text: string;
+  first: number;
+}>;
+
+export type RosterSearchQuery = {
+  rosterSearch: Array<{
+    score: number | null;
+    taken: boolean;
+    takenByAnonymousCode: string | null;
+    student: { id: string; lastName: string; firstName: string; className: string; birthDate: string; withdrawn: boolean };
+  }>;
+};
+
+export type IdentifyCopyMutationVariables = Exact<{
+  copyId: string | number;
+  studentId: string | number;
+}>;
+
+export type IdentifyCopyMutation = {
+  identifyCopy: {
+    copyId: string;
+    status: CopyStatus;
+    identificationMethod: string | null;
+    student: { studentId: string; lastName: string; firstName: string; className: string } | null;
+  };
+};
+
+export type ClearIdentificationMutationVariables = Exact<{
+  copyId: string | number;
+  reason?: string | null | undefined;
+}>;
+
+export type ClearIdentificationMutation = {
+  clearIdentification: { copyId: string; status: CopyStatus; identificationMethod: string | null; student: { studentId: string } | null };
+};
+
+export type IdentificationDeskChangedSubscriptionVariables = Exact<{
+  examId: string | number;
+}>;
+
+export type IdentificationDeskChangedSubscription = {
+  identificationDeskChanged: {
+    examId: string;
+    changedAt: string | null;
+    progress: { auto: number; manual: number; left: number; total: number };
+  };
+};
+
 export type LockBoardQueryVariables = Exact<{
   examId?: string | number | null | undefined;
 }>;
@@ -523,6 +849,190 @@ export type WithdrawStudentMutationVariables = Exact<{
 
 export type WithdrawStudentMutation = { withdrawStudent: { studentId: string; withdrawn: boolean } };
 
+export type ScanFieldsFragment = {
+  scanId: string;
+  examId: string;
+  fileName: string;
+  mode: ScanMode;
+  size: number;
+  pageCount: number;
+  pagesPerCopy: number;
+  stage: ScanStage;
+  done: number;
+  total: number;
+  pagesRendered: number;
+  copyCount: number;
+  headersRead: number;
+  autoIdentified: number | null;
+  leftToDesk: number | null;
+  warnings: Array<string>;
+  uploadedAt: string;
+  completedAt: string | null;
+  problem: { code: string; reason: string; page: number | null; stage: string | null } | null;
+};
+
+export type ScansQueryVariables = Exact<{
+  examId: string | number;
+}>;
+
+export type ScansQuery = {
+  scans: Array<{
+    scanId: string;
+    examId: string;
+    fileName: string;
+    mode: ScanMode;
+    size: number;
+    pageCount: number;
+    pagesPerCopy: number;
+    stage: ScanStage;
+    done: number;
+    total: number;
+    pagesRendered: number;
+    copyCount: number;
+    headersRead: number;
+    autoIdentified: number | null;
+    leftToDesk: number | null;
+    warnings: Array<string>;
+    uploadedAt: string;
+    completedAt: string | null;
+    problem: { code: string; reason: string; page: number | null; stage: string | null } | null;
+  }>;
+};
+
+export type ScanProgressSubscriptionVariables = Exact<{
+  examId: string | number;
+}>;
+
+export type ScanProgressSubscription = {
+  scanProgress: Array<{
+    scanId: string;
+    examId: string;
+    fileName: string;
+    mode: ScanMode;
+    size: number;
+    pageCount: number;
+    pagesPerCopy: number;
+    stage: ScanStage;
+    done: number;
+    total: number;
+    pagesRendered: number;
+    copyCount: number;
+    headersRead: number;
+    autoIdentified: number | null;
+    leftToDesk: number | null;
+    warnings: Array<string>;
+    uploadedAt: string;
+    completedAt: string | null;
+    problem: { code: string; reason: string; page: number | null; stage: string | null } | null;
+  }>;
+};
+
+export type RetryScanMutationVariables = Exact<{
+  scanId: string | number;
+}>;
+
+export type RetryScanMutation = {
+  retryScan: {
+    scanId: string;
+    examId: string;
+    fileName: string;
+    mode: ScanMode;
+    size: number;
+    pageCount: number;
+    pagesPerCopy: number;
+    stage: ScanStage;
+    done: number;
+    total: number;
+    pagesRendered: number;
+    copyCount: number;
+    headersRead: number;
+    autoIdentified: number | null;
+    leftToDesk: number | null;
+    warnings: Array<string>;
+    uploadedAt: string;
+    completedAt: string | null;
+    problem: { code: string; reason: string; page: number | null; stage: string | null } | null;
+  };
+};
+
+export type SplitCopyFieldsFragment = {
+  copyId: string;
+  anonymousCode: string;
+  flags: Array<{ reason: CopyFlagReason; note: string | null }>;
+  pages: Array<{ pageId: string; number: number; position: number; imageUrl: string | null }>;
+};
+
+export type MovePageMutationVariables = Exact<{
+  pageId: string | number;
+  toCopyId: string | number;
+  position?: number | null | undefined;
+}>;
+
+export type MovePageMutation = {
+  movePage: Array<{
+    copyId: string;
+    anonymousCode: string;
+    flags: Array<{ reason: CopyFlagReason; note: string | null }>;
+    pages: Array<{ pageId: string; number: number; position: number; imageUrl: string | null }>;
+  }>;
+};
+
+export type MergeCopiesMutationVariables = Exact<{
+  targetCopyId: string | number;
+  sourceCopyId: string | number;
+}>;
+
+export type MergeCopiesMutation = {
+  mergeCopies: {
+    copyId: string;
+    anonymousCode: string;
+    flags: Array<{ reason: CopyFlagReason; note: string | null }>;
+    pages: Array<{ pageId: string; number: number; position: number; imageUrl: string | null }>;
+  };
+};
+
+export type SplitCopyMutationVariables = Exact<{
+  copyId: string | number;
+  atPageId: string | number;
+}>;
+
+export type SplitCopyMutation = {
+  splitCopy: Array<{
+    copyId: string;
+    anonymousCode: string;
+    flags: Array<{ reason: CopyFlagReason; note: string | null }>;
+    pages: Array<{ pageId: string; number: number; position: number; imageUrl: string | null }>;
+  }>;
+};
+
+export type ReorderPagesMutationVariables = Exact<{
+  copyId: string | number;
+  pageIds: Array<string | number> | string | number;
+}>;
+
+export type ReorderPagesMutation = {
+  reorderPages: {
+    copyId: string;
+    anonymousCode: string;
+    flags: Array<{ reason: CopyFlagReason; note: string | null }>;
+    pages: Array<{ pageId: string; number: number; position: number; imageUrl: string | null }>;
+  };
+};
+
+export type ClearFlagMutationVariables = Exact<{
+  copyId: string | number;
+  reason: CopyFlagReason;
+}>;
+
+export type ClearFlagMutation = {
+  clearFlag: {
+    copyId: string;
+    anonymousCode: string;
+    flags: Array<{ reason: CopyFlagReason; note: string | null }>;
+    pages: Array<{ pageId: string; number: number; position: number; imageUrl: string | null }>;
+  };
+};
+
 export type MyResultsQueryVariables = Exact<{ [key: string]: never }>;
 
 export type MyResultsQuery = {
@@ -539,6 +1049,40 @@ export type MyResultsQuery = {
   }>;
 };
 
+export type MyResultDetailsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type MyResultDetailsQuery = {
+  myResults: Array<{
+    copyId: string;
+    examId: string;
+    title: string;
+    subject: string;
+    date: string | null;
+    publishedAt: string | null;
+    total: number;
+    max: number;
+    totalOn20: number;
+    appreciation: string;
+    questions: Array<{ questionId: string; label: string; maxPoints: number; points: number | null; remark: string | null }>;
+    pages: Array<{ pageId: string; position: number; imageUrl: string | null }>;
+    annotations: Array<{
+      annotationId: string;
+      pageId: string;
+      kind: AnnotationKind;
+      points: Array<Array<number>> | null;
+      strokeWidth: number | null;
+      color: string | null;
+      x: number | null;
+      y: number | null;
+      w: number | null;
+      h: number | null;
+      text: string | null;
+    }>;
+  }>;
+};
+
+export type CopyLockFieldsFragment = { holderId: string; holderName: string; secondsLeft: number; until: string };
+
 export type MyCopiesQueryVariables = Exact<{
   examId?: string | number | null | undefined;
 }>;
@@ -551,8 +1095,79 @@ export type MyCopiesQuery = {
     status: CopyStatus;
     total: number;
     max: number | null;
+    pageCount: number;
+    finalisedAt: string | null;
     updatedAt: string;
+    lock: { holderId: string; holderName: string; secondsLeft: number; until: string } | null;
   }>;
+};
+
+export type LotStatisticsQueryVariables = Exact<{
+  examId: string | number;
+}>;
+
+export type LotStatisticsQuery = {
+  lotStatistics: {
+    lot: {
+      copies: number;
+      finalised: number;
+      histogram: Array<number>;
+      mean: number | null;
+      median: number | null;
+      min: number | null;
+      max: number | null;
+      standardDeviation: number | null;
+    };
+    exam: {
+      copies: number;
+      finalised: number;
+      histogram: Array<number>;
+      mean: number | null;
+      median: number | null;
+      min: number | null;
+      max: number | null;
+      standardDeviation: number | null;
+    };
+  };
+};
+
+export type ScoreStatisticsFieldsFragment = {
+  copies: number;
+  finalised: number;
+  histogram: Array<number>;
+  mean: number | null;
+  median: number | null;
+  min: number | null;
+  max: number | null;
+  standardDeviation: number | null;
+};
+
+export type TeacherExamQueryVariables = Exact<{
+  examId: string | number;
+}>;
+
+export type TeacherExamQuery = {
+  exam: {
+    examId: string;
+    title: string;
+    subject: string;
+    date: string | null;
+    maxPoints: number | null;
+    scaleVersion: number | null;
+    scale: Array<{
+      questionId: string;
+      label: string;
+      maxPoints: number;
+      step: number;
+      children: Array<{
+        questionId: string;
+        label: string;
+        maxPoints: number;
+        step: number;
+        children: Array<{ questionId: string; label: string; maxPoints: number; step: number }> | null;
+      }> | null;
+    }>;
+  };
 };
 
 export type StaffUserFieldsFragment = {
@@ -693,6 +1308,88 @@ export const ViewerFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'ViewerFields' },
 ) as unknown as TypedDocumentString<ViewerFieldsFragment, unknown>;
+export const AnnotationViewFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment AnnotationViewFields on Annotation {
+  annotationId
+  pageId
+  kind
+  points
+  strokeWidth
+  color
+  x
+  y
+  w
+  h
+  text
+}
+    `,
+  { fragmentName: 'AnnotationViewFields' },
+) as unknown as TypedDocumentString<AnnotationViewFieldsFragment, unknown>;
+export const CopyLockFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment CopyLockFields on CopyLock {
+  holderId
+  holderName
+  secondsLeft
+  until
+}
+    `,
+  { fragmentName: 'CopyLockFields' },
+) as unknown as TypedDocumentString<CopyLockFieldsFragment, unknown>;
+export const CorrectionCopyFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment CorrectionCopyFields on Copy {
+  copyId
+  examId
+  anonymousCode
+  status
+  total
+  max
+  finalisedAt
+  revision
+  appreciation
+  pages {
+    pageId
+    position
+    imageUrl
+  }
+  annotations {
+    ...AnnotationViewFields
+  }
+  scores {
+    questionId
+    points
+  }
+  remarks {
+    questionId
+    text
+  }
+  lock {
+    ...CopyLockFields
+  }
+}
+    fragment AnnotationViewFields on Annotation {
+  annotationId
+  pageId
+  kind
+  points
+  strokeWidth
+  color
+  x
+  y
+  w
+  h
+  text
+}
+fragment CopyLockFields on CopyLock {
+  holderId
+  holderName
+  secondsLeft
+  until
+}`,
+  { fragmentName: 'CorrectionCopyFields' },
+) as unknown as TypedDocumentString<CorrectionCopyFieldsFragment, unknown>;
 export const ExamProgressFieldsFragmentDoc = new TypedDocumentString(
   `
     fragment ExamProgressFields on ExamProgress {
@@ -762,6 +1459,166 @@ export const CorrectorFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'CorrectorFields' },
 ) as unknown as TypedDocumentString<CorrectorFieldsFragment, unknown>;
+export const IdentificationProgressFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment IdentificationProgressFields on IdentificationProgressModel {
+  auto
+  manual
+  left
+  total
+}
+    `,
+  { fragmentName: 'IdentificationProgressFields' },
+) as unknown as TypedDocumentString<IdentificationProgressFieldsFragment, unknown>;
+export const DeskStudentFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment DeskStudentFields on DeskStudent {
+  id
+  lastName
+  firstName
+  className
+  birthDate
+  withdrawn
+}
+    `,
+  { fragmentName: 'DeskStudentFields' },
+) as unknown as TypedDocumentString<DeskStudentFieldsFragment, unknown>;
+export const DeskCandidateFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment DeskCandidateFields on DeskCandidate {
+  score
+  taken
+  takenByAnonymousCode
+  student {
+    ...DeskStudentFields
+  }
+}
+    fragment DeskStudentFields on DeskStudent {
+  id
+  lastName
+  firstName
+  className
+  birthDate
+  withdrawn
+}`,
+  { fragmentName: 'DeskCandidateFields' },
+) as unknown as TypedDocumentString<DeskCandidateFieldsFragment, unknown>;
+export const DeskCopyFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment DeskCopyFields on DeskCopy {
+  copyId
+  anonymousCode
+  scanId
+  status
+  headerImageUrl
+  text
+  confidence
+  engine
+  identificationMethod
+  pageNumbers
+  flags {
+    reason
+    note
+  }
+  pages {
+    pageId
+    number
+    position
+    imageUrl
+  }
+  candidates {
+    ...DeskCandidateFields
+  }
+  student {
+    studentId
+    lastName
+    firstName
+    className
+  }
+}
+    fragment DeskStudentFields on DeskStudent {
+  id
+  lastName
+  firstName
+  className
+  birthDate
+  withdrawn
+}
+fragment DeskCandidateFields on DeskCandidate {
+  score
+  taken
+  takenByAnonymousCode
+  student {
+    ...DeskStudentFields
+  }
+}`,
+  { fragmentName: 'DeskCopyFields' },
+) as unknown as TypedDocumentString<DeskCopyFieldsFragment, unknown>;
+export const ScanFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment ScanFields on Scan {
+  scanId
+  examId
+  fileName
+  mode
+  size
+  pageCount
+  pagesPerCopy
+  stage
+  done
+  total
+  pagesRendered
+  copyCount
+  headersRead
+  autoIdentified
+  leftToDesk
+  warnings
+  uploadedAt
+  completedAt
+  problem {
+    code
+    reason
+    page
+    stage
+  }
+}
+    `,
+  { fragmentName: 'ScanFields' },
+) as unknown as TypedDocumentString<ScanFieldsFragment, unknown>;
+export const SplitCopyFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment SplitCopyFields on AdminCopy {
+  copyId
+  anonymousCode
+  flags {
+    reason
+    note
+  }
+  pages {
+    pageId
+    number
+    position
+    imageUrl
+  }
+}
+    `,
+  { fragmentName: 'SplitCopyFields' },
+) as unknown as TypedDocumentString<SplitCopyFieldsFragment, unknown>;
+export const ScoreStatisticsFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment ScoreStatisticsFields on ScoreStatistics {
+  copies
+  finalised
+  histogram
+  mean
+  median
+  min
+  max
+  standardDeviation
+}
+    `,
+  { fragmentName: 'ScoreStatisticsFields' },
+) as unknown as TypedDocumentString<ScoreStatisticsFieldsFragment, unknown>;
 export const StaffUserFieldsFragmentDoc = new TypedDocumentString(
   `
     fragment StaffUserFields on StaffUser {
@@ -937,6 +1794,196 @@ export const CopyScoresDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CopyScoresQuery, CopyScoresQueryVariables>;
+export const CorrectionCopyDocument = new TypedDocumentString(`
+    query CorrectionCopy($copyId: ID!) {
+  copy(copyId: $copyId) {
+    ...CorrectionCopyFields
+  }
+}
+    fragment AnnotationViewFields on Annotation {
+  annotationId
+  pageId
+  kind
+  points
+  strokeWidth
+  color
+  x
+  y
+  w
+  h
+  text
+}
+fragment CorrectionCopyFields on Copy {
+  copyId
+  examId
+  anonymousCode
+  status
+  total
+  max
+  finalisedAt
+  revision
+  appreciation
+  pages {
+    pageId
+    position
+    imageUrl
+  }
+  annotations {
+    ...AnnotationViewFields
+  }
+  scores {
+    questionId
+    points
+  }
+  remarks {
+    questionId
+    text
+  }
+  lock {
+    ...CopyLockFields
+  }
+}
+fragment CopyLockFields on CopyLock {
+  holderId
+  holderName
+  secondsLeft
+  until
+}`) as unknown as TypedDocumentString<CorrectionCopyQuery, CorrectionCopyQueryVariables>;
+export const LockCopyDocument = new TypedDocumentString(`
+    mutation LockCopy($copyId: ID!) {
+  lockCopy(copyId: $copyId) {
+    ...CorrectionCopyFields
+  }
+}
+    fragment AnnotationViewFields on Annotation {
+  annotationId
+  pageId
+  kind
+  points
+  strokeWidth
+  color
+  x
+  y
+  w
+  h
+  text
+}
+fragment CorrectionCopyFields on Copy {
+  copyId
+  examId
+  anonymousCode
+  status
+  total
+  max
+  finalisedAt
+  revision
+  appreciation
+  pages {
+    pageId
+    position
+    imageUrl
+  }
+  annotations {
+    ...AnnotationViewFields
+  }
+  scores {
+    questionId
+    points
+  }
+  remarks {
+    questionId
+    text
+  }
+  lock {
+    ...CopyLockFields
+  }
+}
+fragment CopyLockFields on CopyLock {
+  holderId
+  holderName
+  secondsLeft
+  until
+}`) as unknown as TypedDocumentString<LockCopyMutation, LockCopyMutationVariables>;
+export const RenewCopyLockDocument = new TypedDocumentString(`
+    mutation RenewCopyLock($copyId: ID!) {
+  renewCopyLock(copyId: $copyId) {
+    copyId
+    lock {
+      ...CopyLockFields
+    }
+  }
+}
+    fragment CopyLockFields on CopyLock {
+  holderId
+  holderName
+  secondsLeft
+  until
+}`) as unknown as TypedDocumentString<RenewCopyLockMutation, RenewCopyLockMutationVariables>;
+export const UnlockCopyDocument = new TypedDocumentString(`
+    mutation UnlockCopy($copyId: ID!) {
+  unlockCopy(copyId: $copyId) {
+    copyId
+  }
+}
+    `) as unknown as TypedDocumentString<UnlockCopyMutation, UnlockCopyMutationVariables>;
+export const AddAnnotationDocument = new TypedDocumentString(`
+    mutation AddAnnotation($copyId: ID!, $annotation: AnnotationInput!) {
+  addAnnotation(copyId: $copyId, annotation: $annotation) {
+    copyId
+    revision
+  }
+}
+    `) as unknown as TypedDocumentString<AddAnnotationMutation, AddAnnotationMutationVariables>;
+export const EditAnnotationDocument = new TypedDocumentString(`
+    mutation EditAnnotation($copyId: ID!, $annotation: AnnotationInput!) {
+  editAnnotation(copyId: $copyId, annotation: $annotation) {
+    copyId
+    revision
+  }
+}
+    `) as unknown as TypedDocumentString<EditAnnotationMutation, EditAnnotationMutationVariables>;
+export const RemoveAnnotationDocument = new TypedDocumentString(`
+    mutation RemoveAnnotation($copyId: ID!, $annotationId: ID!) {
+  removeAnnotation(copyId: $copyId, annotationId: $annotationId) {
+    copyId
+    revision
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveAnnotationMutation, RemoveAnnotationMutationVariables>;
+export const AwardScoreDocument = new TypedDocumentString(`
+    mutation AwardScore($copyId: ID!, $questionId: ID!, $points: Float!) {
+  awardScore(copyId: $copyId, questionId: $questionId, points: $points) {
+    copyId
+    revision
+  }
+}
+    `) as unknown as TypedDocumentString<AwardScoreMutation, AwardScoreMutationVariables>;
+export const WriteRemarkDocument = new TypedDocumentString(`
+    mutation WriteRemark($copyId: ID!, $questionId: ID!, $text: String!) {
+  writeRemark(copyId: $copyId, questionId: $questionId, text: $text) {
+    copyId
+    revision
+  }
+}
+    `) as unknown as TypedDocumentString<WriteRemarkMutation, WriteRemarkMutationVariables>;
+export const WriteAppreciationDocument = new TypedDocumentString(`
+    mutation WriteAppreciation($copyId: ID!, $text: String!) {
+  writeAppreciation(copyId: $copyId, text: $text) {
+    copyId
+    revision
+  }
+}
+    `) as unknown as TypedDocumentString<WriteAppreciationMutation, WriteAppreciationMutationVariables>;
+export const FinalizeCopyDocument = new TypedDocumentString(`
+    mutation FinalizeCopy($copyId: ID!) {
+  finalizeCopy(copyId: $copyId) {
+    copyId
+    revision
+    total
+    max
+  }
+}
+    `) as unknown as TypedDocumentString<FinalizeCopyMutation, FinalizeCopyMutationVariables>;
 export const ExamsDocument = new TypedDocumentString(`
     query Exams {
   exams {
@@ -1191,6 +2238,141 @@ export const WithdrawResultsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WithdrawResultsMutation, WithdrawResultsMutationVariables>;
+export const IdentificationDeskDocument = new TypedDocumentString(`
+    query IdentificationDesk($examId: ID!, $filter: DeskFilter!, $first: Int!, $after: String) {
+  identificationDesk(
+    examId: $examId
+    filter: $filter
+    first: $first
+    after: $after
+  ) {
+    nextCursor
+    progress {
+      ...IdentificationProgressFields
+    }
+    items {
+      ...DeskCopyFields
+    }
+  }
+}
+    fragment DeskStudentFields on DeskStudent {
+  id
+  lastName
+  firstName
+  className
+  birthDate
+  withdrawn
+}
+fragment DeskCandidateFields on DeskCandidate {
+  score
+  taken
+  takenByAnonymousCode
+  student {
+    ...DeskStudentFields
+  }
+}
+fragment IdentificationProgressFields on IdentificationProgressModel {
+  auto
+  manual
+  left
+  total
+}
+fragment DeskCopyFields on DeskCopy {
+  copyId
+  anonymousCode
+  scanId
+  status
+  headerImageUrl
+  text
+  confidence
+  engine
+  identificationMethod
+  pageNumbers
+  flags {
+    reason
+    note
+  }
+  pages {
+    pageId
+    number
+    position
+    imageUrl
+  }
+  candidates {
+    ...DeskCandidateFields
+  }
+  student {
+    studentId
+    lastName
+    firstName
+    className
+  }
+}`) as unknown as TypedDocumentString<IdentificationDeskQuery, IdentificationDeskQueryVariables>;
+export const RosterSearchDocument = new TypedDocumentString(`
+    query RosterSearch($examId: ID!, $text: String!, $first: Int!) {
+  rosterSearch(examId: $examId, text: $text, first: $first) {
+    ...DeskCandidateFields
+  }
+}
+    fragment DeskStudentFields on DeskStudent {
+  id
+  lastName
+  firstName
+  className
+  birthDate
+  withdrawn
+}
+fragment DeskCandidateFields on DeskCandidate {
+  score
+  taken
+  takenByAnonymousCode
+  student {
+    ...DeskStudentFields
+  }
+}`) as unknown as TypedDocumentString<RosterSearchQuery, RosterSearchQueryVariables>;
+export const IdentifyCopyDocument = new TypedDocumentString(`
+    mutation IdentifyCopy($copyId: ID!, $studentId: ID!) {
+  identifyCopy(copyId: $copyId, studentId: $studentId) {
+    copyId
+    status
+    identificationMethod
+    student {
+      studentId
+      lastName
+      firstName
+      className
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<IdentifyCopyMutation, IdentifyCopyMutationVariables>;
+export const ClearIdentificationDocument = new TypedDocumentString(`
+    mutation ClearIdentification($copyId: ID!, $reason: String) {
+  clearIdentification(copyId: $copyId, reason: $reason) {
+    copyId
+    status
+    identificationMethod
+    student {
+      studentId
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ClearIdentificationMutation, ClearIdentificationMutationVariables>;
+export const IdentificationDeskChangedDocument = new TypedDocumentString(`
+    subscription IdentificationDeskChanged($examId: ID!) {
+  identificationDeskChanged(examId: $examId) {
+    examId
+    changedAt
+    progress {
+      ...IdentificationProgressFields
+    }
+  }
+}
+    fragment IdentificationProgressFields on IdentificationProgressModel {
+  auto
+  manual
+  left
+  total
+}`) as unknown as TypedDocumentString<IdentificationDeskChangedSubscription, IdentificationDeskChangedSubscriptionVariables>;
 export const LockBoardDocument = new TypedDocumentString(`
     query LockBoard($examId: ID) {
   lockBoard(examId: $examId) {
@@ -1304,6 +2486,202 @@ export const WithdrawStudentDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WithdrawStudentMutation, WithdrawStudentMutationVariables>;
+export const ScansDocument = new TypedDocumentString(`
+    query Scans($examId: ID!) {
+  scans(examId: $examId) {
+    ...ScanFields
+  }
+}
+    fragment ScanFields on Scan {
+  scanId
+  examId
+  fileName
+  mode
+  size
+  pageCount
+  pagesPerCopy
+  stage
+  done
+  total
+  pagesRendered
+  copyCount
+  headersRead
+  autoIdentified
+  leftToDesk
+  warnings
+  uploadedAt
+  completedAt
+  problem {
+    code
+    reason
+    page
+    stage
+  }
+}`) as unknown as TypedDocumentString<ScansQuery, ScansQueryVariables>;
+export const ScanProgressDocument = new TypedDocumentString(`
+    subscription ScanProgress($examId: ID!) {
+  scanProgress(examId: $examId) {
+    ...ScanFields
+  }
+}
+    fragment ScanFields on Scan {
+  scanId
+  examId
+  fileName
+  mode
+  size
+  pageCount
+  pagesPerCopy
+  stage
+  done
+  total
+  pagesRendered
+  copyCount
+  headersRead
+  autoIdentified
+  leftToDesk
+  warnings
+  uploadedAt
+  completedAt
+  problem {
+    code
+    reason
+    page
+    stage
+  }
+}`) as unknown as TypedDocumentString<ScanProgressSubscription, ScanProgressSubscriptionVariables>;
+export const RetryScanDocument = new TypedDocumentString(`
+    mutation RetryScan($scanId: ID!) {
+  retryScan(scanId: $scanId) {
+    ...ScanFields
+  }
+}
+    fragment ScanFields on Scan {
+  scanId
+  examId
+  fileName
+  mode
+  size
+  pageCount
+  pagesPerCopy
+  stage
+  done
+  total
+  pagesRendered
+  copyCount
+  headersRead
+  autoIdentified
+  leftToDesk
+  warnings
+  uploadedAt
+  completedAt
+  problem {
+    code
+    reason
+    page
+    stage
+  }
+}`) as unknown as TypedDocumentString<RetryScanMutation, RetryScanMutationVariables>;
+export const MovePageDocument = new TypedDocumentString(`
+    mutation MovePage($pageId: ID!, $toCopyId: ID!, $position: Int) {
+  movePage(pageId: $pageId, toCopyId: $toCopyId, position: $position) {
+    ...SplitCopyFields
+  }
+}
+    fragment SplitCopyFields on AdminCopy {
+  copyId
+  anonymousCode
+  flags {
+    reason
+    note
+  }
+  pages {
+    pageId
+    number
+    position
+    imageUrl
+  }
+}`) as unknown as TypedDocumentString<MovePageMutation, MovePageMutationVariables>;
+export const MergeCopiesDocument = new TypedDocumentString(`
+    mutation MergeCopies($targetCopyId: ID!, $sourceCopyId: ID!) {
+  mergeCopies(targetCopyId: $targetCopyId, sourceCopyId: $sourceCopyId) {
+    ...SplitCopyFields
+  }
+}
+    fragment SplitCopyFields on AdminCopy {
+  copyId
+  anonymousCode
+  flags {
+    reason
+    note
+  }
+  pages {
+    pageId
+    number
+    position
+    imageUrl
+  }
+}`) as unknown as TypedDocumentString<MergeCopiesMutation, MergeCopiesMutationVariables>;
+export const SplitCopyDocument = new TypedDocumentString(`
+    mutation SplitCopy($copyId: ID!, $atPageId: ID!) {
+  splitCopy(copyId: $copyId, atPageId: $atPageId) {
+    ...SplitCopyFields
+  }
+}
+    fragment SplitCopyFields on AdminCopy {
+  copyId
+  anonymousCode
+  flags {
+    reason
+    note
+  }
+  pages {
+    pageId
+    number
+    position
+    imageUrl
+  }
+}`) as unknown as TypedDocumentString<SplitCopyMutation, SplitCopyMutationVariables>;
+export const ReorderPagesDocument = new TypedDocumentString(`
+    mutation ReorderPages($copyId: ID!, $pageIds: [ID!]!) {
+  reorderPages(copyId: $copyId, pageIds: $pageIds) {
+    ...SplitCopyFields
+  }
+}
+    fragment SplitCopyFields on AdminCopy {
+  copyId
+  anonymousCode
+  flags {
+    reason
+    note
+  }
+  pages {
+    pageId
+    number
+    position
+    imageUrl
+  }
+}`) as unknown as TypedDocumentString<ReorderPagesMutation, ReorderPagesMutationVariables>;
+export const ClearFlagDocument = new TypedDocumentString(`
+    mutation ClearFlag($copyId: ID!, $reason: CopyFlagReason!) {
+  clearFlag(copyId: $copyId, reason: $reason) {
+    ...SplitCopyFields
+  }
+}
+    fragment SplitCopyFields on AdminCopy {
+  copyId
+  anonymousCode
+  flags {
+    reason
+    note
+  }
+  pages {
+    pageId
+    number
+    position
+    imageUrl
+  }
+}`) as unknown as TypedDocumentString<ClearFlagMutation, ClearFlagMutationVariables>;
 export const MyResultsDocument = new TypedDocumentString(`
     query MyResults {
   myResults {
@@ -1319,6 +2697,49 @@ export const MyResultsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MyResultsQuery, MyResultsQueryVariables>;
+export const MyResultDetailsDocument = new TypedDocumentString(`
+    query MyResultDetails {
+  myResults {
+    copyId
+    examId
+    title
+    subject
+    date
+    publishedAt
+    total
+    max
+    totalOn20
+    appreciation
+    questions {
+      questionId
+      label
+      maxPoints
+      points
+      remark
+    }
+    pages {
+      pageId
+      position
+      imageUrl
+    }
+    annotations {
+      ...AnnotationViewFields
+    }
+  }
+}
+    fragment AnnotationViewFields on Annotation {
+  annotationId
+  pageId
+  kind
+  points
+  strokeWidth
+  color
+  x
+  y
+  w
+  h
+  text
+}`) as unknown as TypedDocumentString<MyResultDetailsQuery, MyResultDetailsQueryVariables>;
 export const MyCopiesDocument = new TypedDocumentString(`
     query MyCopies($examId: ID) {
   myCopies(examId: $examId) {
@@ -1328,10 +2749,67 @@ export const MyCopiesDocument = new TypedDocumentString(`
     status
     total
     max
+    pageCount
+    finalisedAt
     updatedAt
+    lock {
+      ...CopyLockFields
+    }
   }
 }
-    `) as unknown as TypedDocumentString<MyCopiesQuery, MyCopiesQueryVariables>;
+    fragment CopyLockFields on CopyLock {
+  holderId
+  holderName
+  secondsLeft
+  until
+}`) as unknown as TypedDocumentString<MyCopiesQuery, MyCopiesQueryVariables>;
+export const LotStatisticsDocument = new TypedDocumentString(`
+    query LotStatistics($examId: ID!) {
+  lotStatistics(examId: $examId) {
+    lot {
+      ...ScoreStatisticsFields
+    }
+    exam {
+      ...ScoreStatisticsFields
+    }
+  }
+}
+    fragment ScoreStatisticsFields on ScoreStatistics {
+  copies
+  finalised
+  histogram
+  mean
+  median
+  min
+  max
+  standardDeviation
+}`) as unknown as TypedDocumentString<LotStatisticsQuery, LotStatisticsQueryVariables>;
+export const TeacherExamDocument = new TypedDocumentString(`
+    query TeacherExam($examId: ID!) {
+  exam(examId: $examId) {
+    examId
+    title
+    subject
+    date
+    maxPoints
+    scaleVersion
+    scale {
+      ...GradingQuestionFields
+      children {
+        ...GradingQuestionFields
+        children {
+          ...GradingQuestionFields
+        }
+      }
+    }
+  }
+}
+    fragment GradingQuestionFields on GradingQuestion {
+  questionId
+  label
+  maxPoints
+  step
+}`) as unknown as TypedDocumentString<TeacherExamQuery, TeacherExamQueryVariables>;
 export const UsersDocument = new TypedDocumentString(`
     query Users {
   users {

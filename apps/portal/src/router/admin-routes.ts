@@ -1,8 +1,8 @@
 import type { RouteRecordRaw } from 'vue-router';
 
 /**
- * The exam office's pages (DESIGN §1). The scan pages (upload, split review, identification desk)
- * join `examens/:examId/…` and the top level when the scan API lands.
+ * The exam office's pages (DESIGN §1). An exam's scan pages (upload and live import, split review,
+ * identification desk) are tabs of the exam, like its grading scale and correctors.
  */
 export const adminRoutes: RouteRecordRaw[] = [
   { path: '', redirect: { name: 'admin-exams' } },
@@ -39,6 +39,27 @@ export const adminRoutes: RouteRecordRaw[] = [
         component: () => import('@/pages/admin/exam/AdminExamCopiesPage.vue'),
         props: true,
         meta: { title: 'copies.title' },
+      },
+      {
+        path: 'numerisation',
+        name: 'admin-exam-scans',
+        component: () => import('@/pages/admin/scans/AdminScansPage.vue'),
+        props: true,
+        meta: { title: 'scans.title' },
+      },
+      {
+        path: 'decoupage',
+        name: 'admin-exam-split',
+        component: () => import('@/pages/admin/scans/AdminSplitReviewPage.vue'),
+        props: true,
+        meta: { title: 'split.title' },
+      },
+      {
+        path: 'identification',
+        name: 'admin-exam-identification',
+        component: () => import('@/pages/admin/scans/AdminIdentificationDeskPage.vue'),
+        props: true,
+        meta: { title: 'desk.title' },
       },
     ],
   },

@@ -3,6 +3,8 @@ import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from
 import type { useAuthStore } from '@/stores/auth';
 import { guardDecision } from './guard';
 import { adminRoutes } from './admin-routes';
+import { studentRoutes } from './student-routes';
+import { teacherRoutes } from './teacher-routes';
 
 /**
  * Every page is its own chunk (the first load stays small). History mode: the API serves index.html
@@ -27,29 +29,13 @@ const routes: RouteRecordRaw[] = [
     path: '/correcteur',
     component: () => import('@/pages/teacher/TeacherLayout.vue'),
     meta: { role: 'teacher' },
-    // Teacher pages (lot, correction workspace, statistics) hang here.
-    children: [
-      {
-        path: '',
-        name: 'teacher-home',
-        component: () => import('@/pages/teacher/TeacherHomePage.vue'),
-        meta: { title: 'teacher.home.title' },
-      },
-    ],
+    children: teacherRoutes,
   },
   {
     path: '/eleve',
     component: () => import('@/pages/student/StudentLayout.vue'),
     meta: { role: 'student' },
-    // Student pages (a result's detail, the annotated copy) hang here.
-    children: [
-      {
-        path: '',
-        name: 'student-home',
-        component: () => import('@/pages/student/StudentHomePage.vue'),
-        meta: { title: 'student.home.title' },
-      },
-    ],
+    children: studentRoutes,
   },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/NotFoundPage.vue'), meta: { title: 'notFound.title' } },
 ];
