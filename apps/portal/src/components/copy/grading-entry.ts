@@ -25,7 +25,7 @@ export const readScore = (text: string, question: ScaleQuestion): ScoreEntry => 
 
 /** Scored points of a question: a leaf's score, or the sum of its scored descendants. */
 export const pointsOf = (question: GradingQuestion, scores: Readonly<Record<string, number>>): number | undefined => {
-  if (!question.children) return Object.hasOwn(scores, question.questionId) ? scores[question.questionId] : undefined;
+  if (!question.children) return scores[question.questionId];
   const scored = question.children.map((child) => pointsOf(child, scores)).filter((points): points is number => points !== undefined);
   return scored.length === 0 ? undefined : sumPoints(scored);
 };
