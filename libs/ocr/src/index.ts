@@ -3,3 +3,13 @@
  * this file marks the library's entry point.
  */
 export {};
+export * from './pdf-limits.js';
+export * from './inspect-pdf.js';
+export * from './render-pool.js';
+export * from './split-copies.js';
+export * from './header-fields.js';
+export * from './read-header.js';
+export * from './tesseract-pool.js';
+export * from './vision-reader.js';
+export * from './match-roster.js';
+export * from './normalise-name.js';

@@ -1,0 +1,113 @@
+import { parseHeaderDate, parseHeaderFields } from './header-fields.js';
+
+const DUPONT_MARTIN = { lastName: 'DUPONT-MARTIN', firstName: 'Jean-Étienne', className: 'TG2', birthDate: '2008-05-17' };
+
+describe('a header read by OCR', () => {
+  it('gives its fields when labels and values share two rows', () => {
+    expect(parseHeaderFields('Nom:  DUPONT-MARTIN     Prénom: Jean-Étienne\nClasse: TG2           Né(e)le: 17/05/2008')).toEqual(
+      DUPONT_MARTIN,
+    );
+  });
+  it('gives its fields when each value sits on the line below its label', () => {
+    expect(
+      parseHeaderFields('Nom :\n\nDUPONT-MARTIN\n\nPrénom :\n\nJean-Étienne\n\nClasse :\n\nTG2\n\nNé(e) le :\n\n17/05/2008\n'),
+    ).toEqual(DUPONT_MARTIN);
+  });
+  it('takes the value below a label when specks were read after it', () => {
+    const text =
+      "Noin :       :        |        |   ‘    |\nN'DIAYE     |        |       1      \nPrénom :      |    0 |  |      a\nAissatou -       ;\nClasse :   _        Le\nTG1 |      |\nNé(e) le :    .     |\n07/07/2008";
+    expect(parseHeaderFields(text)).toEqual({ lastName: "N'DIAYE", firstName: 'Aissatou', className: 'TG1', birthDate: '2008-07-07' });
+  });
+  it.each([
+    ['N0m : DUPONT-MARTIN Pr€nom : Jean-Étienne\nClas5e : TG2 Nee le : 17/05/2008'],
+    ['Norn : DUPONT-MARTIN Prenom : Jean-Étienne\nCasse : TG2 Ne le : 17/05/2008'],
+    ['Nem : DUPONT-MARTIN Frénom : Jean-Étienne\nClasse: TG2 Né(ë) le : 17/05/2008'],
+    ['Nomi DUPONT-MARTIN | Prénom : Jean-Étienne -\nClasse : TG2 Néte)le : 17/05/2008 ©'],
+    ['NOM : DUPONT-MARTIN PRÉNOM : Jean-Étienne\nCLASSE : TG2 NÉ(E) LE : 17/05/2008'],
+  ])('reads misread labels: %j', (text) => {
+    expect(parseHeaderFields(text)).toEqual(DUPONT_MARTIN);
+  });
+  it('keeps particles, apostrophes and hyphens of the names, and re-glues a spaced hyphen', () => {
+    expect(parseHeaderFields('Nom : de la FONTAINE   Prénom : Marie\nNom de famille : x')).toMatchObject({
+      lastName: 'de la FONTAINE',
+      firstName: 'Marie',
+    });
+    expect(parseHeaderFields('Nom : DUPONT - MARTIN   Prénom : Anne -Sophie')).toEqual({
+      lastName: 'DUPONT-MARTIN',
+      firstName: 'Anne-Sophie',
+    });
+    expect(parseHeaderFields("Nom de famille : N'DIAYE Prénom : Aïssatou")).toEqual({ lastName: "N'DIAYE", firstName: 'Aïssatou' });
+  });
+  it('does not take a first name like Claire for the class label, nor Prénom for Nom', () => {
+    expect(parseHeaderFields('Nom : MARTIN Prénom : Claire Classe : TG1')).toEqual({
+      lastName: 'MARTIN',
+      firstName: 'Claire',
+      className: 'TG1',
+    });
+    expect(parseHeaderFields('Pré nom : Claire')).toEqual({ firstName: 'Claire' });
+  });
+  it('splits a single "Nom et prénom" field on the capitals of the surname', () => {
+    expect(parseHeaderFields('Nom et prénom : DUPONT-MARTIN Jean-Étienne\nNé le : 17.5.08')).toEqual({
+      lastName: 'DUPONT-MARTIN',
+      firstName: 'Jean-Étienne',
+      birthDate: '2008-05-17',
+    });
+  });
+  it('splits an unlabelled line only when the surname is in capitals', () => {
+    expect(parseHeaderFields('DUPONT-MARTIN Jean-Étienne TG2 17-05-2008')).toEqual({
+      lastName: 'DUPONT-MARTIN',
+      firstName: 'Jean-Étienne',
+      birthDate: '2008-05-17',
+    });
+    expect(parseHeaderFields('Dupont Jean')).toEqual({});
+  });
+  it('reads an INE after its label, folding look-alike letters among its digits', () => {
+    expect(parseHeaderFields('Nom : ROCHE  N° INE : I2O456789AB')).toEqual({ lastName: 'ROCHE', ine: '120456789AB' });
+    expect(parseHeaderFields('INE: 120 456 789 AB')).toEqual({ ine: '120456789AB' });
+  });
+  it('takes an unlabelled INE only in its exact shape', () => {
+    expect(parseHeaderFields('ROCHE Océane 120456789AB')).toMatchObject({ ine: '120456789AB' });
+    expect(parseHeaderFields('Épreuve 12345678901 page 1')).toEqual({});
+  });
+  it('takes an unlabelled date only when the text holds a single one', () => {
+    expect(parseHeaderFields('MOREAU Chloé TG3 10/10/2008')).toMatchObject({ birthDate: '2008-10-10' });
+    expect(parseHeaderFields('Bac blanc du 12/01/2026 — MOREAU Chloé 10/10/2008')).not.toHaveProperty('birthDate');
+  });
+  it('returns nothing for empty or meaningless text', () => {
+    expect(parseHeaderFields('')).toEqual({});
+    expect(parseHeaderFields('| ‘ ‘ : _ -- ©\n\n  ;;')).toEqual({});
+    expect(parseHeaderFields('Nom :\nPrénom :\nClasse :\nNé(e) le :')).toEqual({});
+  });
+  it('leaves out a birth date it cannot read rather than guessing', () => {
+    expect(parseHeaderFields('Nom : MOREAU Né(e) le : 29/92 oof')).toEqual({ lastName: 'MOREAU' });
+  });
+});
+
+describe('a birth date as people write it', () => {
+  it.each([
+    ['17/05/2008', '2008-05-17'],
+    ['17-05-08', '2008-05-17'],
+    ['17.5.2008', '2008-05-17'],
+    ['17 05 2008', '2008-05-17'],
+    ['17 mai 2008', '2008-05-17'],
+    ['17 MAI 2008', '2008-05-17'],
+    ['1er mai 08', '2008-05-01'],
+    ['3 févr. 2009', '2009-02-03'],
+    ['3 fevrier 2009', '2009-02-03'],
+    ['12 juil 2007', '2007-07-12'],
+    ['12 decembre 1999', '1999-12-12'],
+    ['17052008', '2008-05-17'],
+    ['1705/2008', '2008-05-17'],
+    ['2008-05-17', '2008-05-17'],
+    ['17/O5/2OO8', '2008-05-17'],
+    ['l7/05/2008', '2008-05-17'],
+    ['le : 17/05/2008', '2008-05-17'],
+    ['05/17/2008', '2008-05-17'],
+    ['01/02/99', '1999-02-01'],
+  ])('reads %j as %s', (raw, iso) => {
+    expect(parseHeaderDate(raw)).toBe(iso);
+  });
+  it.each([['31/02/2008'], ['12 jui 2008'], ['17/05'], ['2008'], ['abc'], ['']])('refuses %j', (raw) => {
+    expect(parseHeaderDate(raw)).toBeUndefined();
+  });
+});
