@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { encodeCanvas } from '#ocr';
 import { copyDecider, copyStreamId } from '#domain';
 import { executeCommand } from '../../apps/api/src/shared/execute-command.js';
 import { type ApiClient, type ApiHarness, startApi } from '../support/api-harness.js';
@@ -226,7 +227,7 @@ const pageImage = async (format: 'webp' | 'jpeg', withName: boolean): Promise<Bu
   context.fillStyle = '#111111';
   if (withName) context.fillRect(30, 30, 300, 60);
   for (let y = 300; y < 360; y += 12) context.fillRect(30, y, 360, 6);
-  return canvas.encode(format, 90);
+  return encodeCanvas(canvas, format, 90);
 };
 
 const headerCrop = async (): Promise<Buffer> => {
@@ -236,7 +237,7 @@ const headerCrop = async (): Promise<Buffer> => {
   context.fillRect(0, 0, 420, 148);
   context.fillStyle = '#000000';
   context.fillRect(30, 30, 300, 60);
-  return canvas.encode('png');
+  return encodeCanvas(canvas, 'png');
 };
 
 /** The share of dark pixels in a horizontal band of the image, between two fractions of its height. */

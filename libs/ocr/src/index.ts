@@ -13,3 +13,4 @@ export * from './tesseract-pool.js';
 export * from './vision-reader.js';
 export * from './match-roster.js';
 export * from './normalise-name.js';
+export * from './encode-canvas.js';

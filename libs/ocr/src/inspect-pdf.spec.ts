@@ -8,6 +8,7 @@ import { inspectPdf } from './inspect-pdf.js';
 import { ScanRejectedError } from './pdf-limits.js';
 import { RenderPool, type RenderedPage, headerRegion } from './render-pool.js';
 import { BLANK_PAGE_INK, EMPTY_HEADER_INK } from './split-copies.js';
+import { encodeCanvas } from './encode-canvas.js';
 
 /*
  * Real files through the real inspector and render workers (pdf.js, @napi-rs/canvas): every hostile
@@ -202,7 +203,7 @@ async function scanPdf(): Promise<Buffer> {
     ctx.fillStyle = '#f6f5f1';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     draw(canvas);
-    const image = await doc.embedJpg(await canvas.encode('jpeg', 85));
+    const image = await doc.embedJpg(await encodeCanvas(canvas, 'jpeg', 85));
     const page = doc.addPage([A4[0], A4[1]]);
     page.drawImage(image, { x: 0, y: 0, width: A4[0], height: A4[1] });
     if (i === 3) page.setRotation(degrees(90));

@@ -10,6 +10,7 @@ import { findActiveContent, inspectDocument, type PdfInspection } from './inspec
 import { greyPng, inkRatios } from './page-pixels.js';
 import { type ScanLimits, ScanRejectedError, maxImagePixels, rejection } from './pdf-limits.js';
 import type { PageRegion } from './render-pool.js';
+import { encodeCanvas } from './encode-canvas.js';
 import type { ScanImage } from './scan-image.js';
 
 /**
@@ -176,7 +177,7 @@ async function render(open: OpenFile, request: Extract<WorkerRequest, { type: 'r
         height,
       };
     const format = request.settings.viewFormat;
-    const bytes = format === 'webp' ? await canvas.encode('webp', VIEW_QUALITY) : await canvas.encode('jpeg', VIEW_QUALITY);
+    const bytes = await encodeCanvas(canvas, format, VIEW_QUALITY);
     return { kind: 'page', number: request.page, bytes, mime: `image/${format}`, width, height, ...measureInk(open.pdf, canvas) };
   } finally {
     page.cleanup();

@@ -1,12 +1,13 @@
 import { createCanvas } from '@napi-rs/canvas';
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import { findScanImage, jpegFrame, loadStructure } from './scan-image.js';
+import { encodeCanvas } from './encode-canvas.js';
 
 /* The render fast path is taken only for pages it draws exactly as pdf.js would; anything else goes to pdf.js. */
 
 const A4 = [595.28, 841.89] as const;
 const MAX_PIXELS = 160_000_000;
-const jpeg = await createCanvas(200, 283).encode('jpeg', 80);
+const jpeg = await encodeCanvas(createCanvas(200, 283), 'jpeg', 80);
 
 describe('a copier-style page (one JPEG over the page)', () => {
   it('is drawn by the fast path, with the image and its placement on the page', async () => {

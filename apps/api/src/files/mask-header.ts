@@ -1,4 +1,5 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { encodeCanvas } from '#ocr';
 
 /**
  * The header region the scan pipeline masks (libs/ocr contract: the top quarter of the page), in
@@ -23,6 +24,6 @@ export const maskHeader = async (image: Buffer, mime: ImageMime): Promise<Buffer
     Math.ceil(HEADER_MASK.width * picture.width),
     Math.ceil(HEADER_MASK.height * picture.height),
   );
-  if (mime === 'image/png') return canvas.encode('png');
-  return canvas.encode(mime === 'image/webp' ? 'webp' : 'jpeg', 85);
+  if (mime === 'image/png') return encodeCanvas(canvas, 'png');
+  return encodeCanvas(canvas, mime === 'image/webp' ? 'webp' : 'jpeg', 85);
 };

@@ -1,4 +1,5 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { encodeCanvas } from '#ocr';
 import { HEADER_REGION } from './pipeline-context.js';
 
 export interface MaskedImage {
@@ -35,6 +36,6 @@ export const maskHeader = async (image: Buffer, mime: 'image/webp' | 'image/jpeg
   }
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(region.x, region.y, region.width, region.height);
-  const bytes = mime === 'image/webp' ? await canvas.encode('webp', 80) : await canvas.encode('jpeg', 85);
+  const bytes = mime === 'image/webp' ? await encodeCanvas(canvas, 'webp', 80) : await encodeCanvas(canvas, 'jpeg', 85);
   return { bytes, headerInkRatio: ink / (data.length / 4) };
 };
