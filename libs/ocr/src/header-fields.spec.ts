@@ -111,3 +111,15 @@ describe('a birth date as people write it', () => {
     expect(parseHeaderDate(raw)).toBeUndefined();
   });
 });
+
+describe('a header line that runs into the grade box', () => {
+  it('stops the surname at the column gap and at the sheet’s own labels', () => {
+    const text =
+      'Nom :         LE GALL                                                 Note :\nPrénom :      Jean-Baptiste\n/20\nClasse :        1G3\nAppréciation :\n\nNé(e) le :      23/06/2009';
+    expect(parseHeaderFields(text)).toEqual({ lastName: 'LE GALL', firstName: 'Jean-Baptiste', className: '1G3', birthDate: '2009-06-23' });
+  });
+
+  it('keeps the words of a name written with wide spacing', () => {
+    expect(parseHeaderFields('Nom :    DE   LA   FONTAINE\nPrénom : Marie-Anne').lastName).toBe('DE LA FONTAINE');
+  });
+});

@@ -11,7 +11,8 @@ export interface HeaderFields {
   ine?: string;
 }
 
-type Label = 'lastName' | 'firstName' | 'fullName' | 'className' | 'birthDate' | 'ine';
+/** `other`: a label of the sheet that is not about the student (`Note :`, `Appréciation :`): it ends the value before it. */
+type Label = 'lastName' | 'firstName' | 'fullName' | 'className' | 'birthDate' | 'ine' | 'other';
 interface Found {
   label: Label;
   start: number;
@@ -32,7 +33,9 @@ export function parseHeaderFields(text: string): HeaderFields {
     .filter((line) => line.trim() !== '');
   const candidates = new Map<Label, string[]>();
   const offer = (label: Label, value: string): void => {
-    if (clean(value) !== '') candidates.set(label, [...(candidates.get(label) ?? []), value]);
+    // A wide gap is a column boundary: what follows belongs to the sheet's other column (the grade box).
+    const inColumn = value.replace(/^[\s:;.]+/u, '').split(COLUMN_GAP)[0] ?? '';
+    if (label !== 'other' && clean(inColumn) !== '') candidates.set(label, [...(candidates.get(label) ?? []), inColumn]);
   };
   let previousLast: Label | undefined;
   for (const line of lines) {
@@ -106,7 +109,11 @@ const LABEL_PATTERNS: [Label, RegExp][] = [
     /(?<![a-z])(?:n[e]{1,2}\s*[([{t]?\s*e?\s*[)\]}]?\s*(?:l\s?e|(?=[:;]))|(?:date\s*de\s*)?naiss?ance|date\s*nais\w*)(?![a-z])/g,
   ],
   ['ine', /(?<![a-z])(?:n\s*[°o.]?\s*)?ine(?![a-z])/g],
+  ['other', /(?<![a-z])(?:note|appreciation|observations?|signature)\s*[:;]/g],
 ];
+
+/** tesseract keeps inter-word spacing: five spaces or a tab separate columns, not the words of a name. */
+const COLUMN_GAP = /\s{5,}|\t/;
 
 function findLabels(line: string): Found[] {
   let folded = foldForLabels(line);
