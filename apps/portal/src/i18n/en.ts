@@ -607,7 +607,7 @@ export const en: Messages = {
       clearFlag: 'Lift',
       clearFlagLabel: 'Lift the “{flag}” flag of copy {code}',
       pagesOf: 'Pages of copy {code}',
-      dropHere: 'Drop here: at the end',
+      dropHere: 'At the end',
     },
     dialog: {
       moveTitle: 'Move scan page {number}',
@@ -634,11 +634,11 @@ export const en: Messages = {
       auto: 'Automatic',
       manual: 'Manual',
       left: 'Left',
-      summary: '{done} of {total} copies identified: {auto} automatically, {manual} by hand; {left} left.',
+      summary: 'Identified: {done} of {total} ({auto} automatically, {manual} by hand). Left: {left}.',
     },
     copy: {
       title: 'Copy {code}',
-      position: '{position} of {total}',
+      position: '{position} of {total} · left: {left}',
       page: 'scan page {first}',
       pages: 'scan pages {first} to {last}',
       left: 'To identify',
