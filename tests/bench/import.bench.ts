@@ -51,7 +51,8 @@ const parseArgs = (argv: readonly string[]): Args => {
     } else throw new Error(`unknown argument "${arg}" (${USAGE})`);
   }
   if (!Number.isInteger(args.copies) || args.copies < 1 || args.copies > 35) throw new Error(`--copies must be 1..35 (${USAGE})`);
-  if (!args.styles.every((style) => style === 'printed' || style === 'handwriting')) throw new Error(`--styles: printed and/or handwriting (${USAGE})`);
+  if (!args.styles.every((style) => style === 'printed' || style === 'handwriting'))
+    throw new Error(`--styles: printed and/or handwriting (${USAGE})`);
   return args;
 };
 
@@ -74,7 +75,9 @@ const deskOf = async (admin: ApiClient, examId: string): Promise<DeskItem[]> => 
   const items: DeskItem[] = [];
   let after: string | null = null;
   do {
-    const page: { identificationDesk: { nextCursor: string | null; items: DeskItem[] } } = ok(await admin.graphql(DESK, { e: examId, after }));
+    const page: { identificationDesk: { nextCursor: string | null; items: DeskItem[] } } = ok(
+      await admin.graphql(DESK, { e: examId, after }),
+    );
     items.push(...page.identificationDesk.items);
     after = page.identificationDesk.nextCursor;
   } while (after);
@@ -137,10 +140,9 @@ const main = async (): Promise<void> => {
         rosterImported = true;
       }
       const students = ok(
-        await admin.graphql<{ students: { studentId: string; lastName: string; firstName: string; birthDate: string; className: string }[] }>(
-          `query($c: String) { students(className: $c) { studentId lastName firstName birthDate className } }`,
-          { c: className },
-        ),
+        await admin.graphql<{
+          students: { studentId: string; lastName: string; firstName: string; birthDate: string; className: string }[];
+        }>(`query($c: String) { students(className: $c) { studentId lastName firstName birthDate className } }`, { c: className }),
       ).students;
       const studentIdOf = new Map(students.map((student) => [keyOf(student), student.studentId]));
       const examId = ok(
@@ -152,7 +154,9 @@ const main = async (): Promise<void> => {
 
       log(`   Korrigo: upload → identified (${(scan.pdf.length / 2 ** 20).toFixed(1)} MiB)`);
       const started = performance.now();
-      const answer = await uploadScan(api.base, admin, examId, [{ name: `${style}.pdf`, bytes: scan.pdf }], { pagesPerCopy: String(PAGES_PER_COPY) });
+      const answer = await uploadScan(api.base, admin, examId, [{ name: `${style}.pdf`, bytes: scan.pdf }], {
+        pagesPerCopy: String(PAGES_PER_COPY),
+      });
       if (answer.status !== 202) throw new Error(`upload answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       const [finished] = await waitForScans(admin, examId, [String(answer.body.scanId)], 900_000);
       const korrigoMs = performance.now() - started;
@@ -173,7 +177,13 @@ const main = async (): Promise<void> => {
       if (native) {
         log('   native: pdftoppm + tesseract on the same file');
         const firstPages = scan.truth.copies.map((copy) => copy.firstPage);
-        const run = await runNativePipeline(file, { pageCount: scan.truth.pageCount, firstPages, viewDpi: VIEW_DPI, ocrDpi: OCR_DPI, headerShare: HEADER_SHARE });
+        const run = await runNativePipeline(file, {
+          pageCount: scan.truth.pageCount,
+          firstPages,
+          viewDpi: VIEW_DPI,
+          ocrDpi: OCR_DPI,
+          headerShare: HEADER_SHARE,
+        });
         anchorMs = run.wallMs;
         log(`   native: render ${seconds(run.renderMs)}, OCR ${seconds(run.ocrMs)}`);
         // The native texts through the same matcher: tells OCR engines apart from matching.
@@ -202,7 +212,10 @@ const main = async (): Promise<void> => {
         anchorMs === null ? '—' : korrigoMs <= anchorMs ? 'yes' : 'NO',
       ]);
       const bar = style === 'printed' ? 98 : 70;
-      for (const [engine, figures] of [['Korrigo (tesseract.js)', ours], ['native tesseract, same matcher', nativeAccuracy]] as const) {
+      for (const [engine, figures] of [
+        ['Korrigo (tesseract.js)', ours],
+        ['native tesseract, same matcher', nativeAccuracy],
+      ] as const) {
         if (!figures) continue;
         accuracyRows.push([
           style,
@@ -212,7 +225,9 @@ const main = async (): Promise<void> => {
           `${figures.restTop3}/${figures.rest} (${percent(figures.restTop3, figures.rest)})`,
           engine.startsWith('Korrigo') ? `auto ≥ ${bar} %, wrong 0, top-3 ≥ 95 %` : 'reference',
           engine.startsWith('Korrigo')
-            ? (100 * figures.auto) / figures.copies >= bar && figures.wrongAuto === 0 && (figures.rest === 0 || figures.restTop3 / figures.rest >= 0.95)
+            ? (100 * figures.auto) / figures.copies >= bar &&
+              figures.wrongAuto === 0 &&
+              (figures.rest === 0 || figures.restTop3 / figures.rest >= 0.95)
               ? 'yes'
               : 'NO'
             : '—',
@@ -225,9 +240,13 @@ const main = async (): Promise<void> => {
   }
   const table = (header: string[], body: string[][]): string =>
     [header, header.map(() => '---'), ...body].map((row) => `| ${row.join(' | ')} |`).join('\n');
-  process.stdout.write(`\nbench:import on ${os.availableParallelism()} cores, ${args.dpi} dpi scans, view ${VIEW_DPI} dpi, header ${OCR_DPI} dpi\n\n`);
+  process.stdout.write(
+    `\nbench:import on ${os.availableParallelism()} cores, ${args.dpi} dpi scans, view ${VIEW_DPI} dpi, header ${OCR_DPI} dpi\n\n`,
+  );
   process.stdout.write(`${table(['set', 'copies', 'Korrigo upload→identified', 'native pipeline', 'ratio', 'bar', 'ok'], rows)}\n\n`);
-  process.stdout.write(`${table(['set', 'reader', 'identified automatically', 'wrong automatic', 'top-3 recall (rest)', 'bar', 'ok'], accuracyRows)}\n`);
+  process.stdout.write(
+    `${table(['set', 'reader', 'identified automatically', 'wrong automatic', 'top-3 recall (rest)', 'bar', 'ok'], accuracyRows)}\n`,
+  );
 };
 
 main().then(

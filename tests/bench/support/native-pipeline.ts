@@ -54,11 +54,16 @@ export const runNativePipeline = async (
     const started = performance.now();
     // Pages in `parallel` contiguous ranges, one pdftoppm process each.
     const perRange = Math.ceil(options.pageCount / parallel);
-    const ranges = Array.from({ length: parallel }, (_, i) => [i * perRange + 1, Math.min(options.pageCount, (i + 1) * perRange)] as const).filter(
-      ([from, to]) => from <= to,
-    );
+    const ranges = Array.from(
+      { length: parallel },
+      (_, i) => [i * perRange + 1, Math.min(options.pageCount, (i + 1) * perRange)] as const,
+    ).filter(([from, to]) => from <= to);
     await pooled(
-      ranges.map(([from, to]) => () => run('pdftoppm', ['-r', String(options.viewDpi), '-f', String(from), '-l', String(to), '-jpeg', pdf, path.join(work, 'view')])),
+      ranges.map(
+        ([from, to]) =>
+          () =>
+            run('pdftoppm', ['-r', String(options.viewDpi), '-f', String(from), '-l', String(to), '-jpeg', pdf, path.join(work, 'view')]),
+      ),
       parallel,
     );
     const rendered = performance.now();
@@ -68,8 +73,30 @@ export const runNativePipeline = async (
     const texts = await pooled(
       options.firstPages.map((page) => async () => {
         const crop = path.join(work, `header-${page}`);
-        await run('pdftoppm', ['-r', String(options.ocrDpi), '-f', String(page), '-l', String(page), '-x', '0', '-y', '0', '-W', String(width), '-H', String(height), '-gray', '-png', '-singlefile', pdf, crop]);
-        const { stdout } = await run('tesseract', [`${crop}.png`, 'stdout', '-l', 'fra+eng', '--psm', '6'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
+        await run('pdftoppm', [
+          '-r',
+          String(options.ocrDpi),
+          '-f',
+          String(page),
+          '-l',
+          String(page),
+          '-x',
+          '0',
+          '-y',
+          '0',
+          '-W',
+          String(width),
+          '-H',
+          String(height),
+          '-gray',
+          '-png',
+          '-singlefile',
+          pdf,
+          crop,
+        ]);
+        const { stdout } = await run('tesseract', [`${crop}.png`, 'stdout', '-l', 'fra+eng', '--psm', '6'], {
+          env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+        });
         return stdout;
       }),
       parallel,
