@@ -105,7 +105,7 @@ export type CopyAtQuery = {
     lock: { holderName: string; leaseUntil: string } | null;
     finalised: { total: number; max: number; scaleVersion: number } | null;
     flags: Array<{ reason: CopyFlagReason; note: string | null }>;
-    pages: Array<{ pageId: string; number: number; position: number }>;
+    pages: Array<{ pageId: string; number: number; position: number; imageUrl: string | null }>;
     annotations: Array<{
       annotationId: string;
       kind: AnnotationKind;
@@ -1681,6 +1681,7 @@ export const CopyAtDocument = new TypedDocumentString(`
       pageId
       number
       position
+      imageUrl
     }
     annotations {
       ...AnnotationFields
