@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PostgresEventStore } from '#event-store';
 import { ProjectionRunner, allProjections } from '#projections';
 import { AppModule } from '../../apps/api/src/app.module.js';
@@ -12,6 +13,7 @@ import { AuthService } from '../../apps/api/src/auth/auth.service.js';
 import type { Runtime } from '../../apps/api/src/runtime/runtime.js';
 import { LocalBlobStore } from '../../apps/api/src/runtime/blob-store.js';
 import { loadConfig } from '../../apps/api/src/runtime/config.js';
+import { servePortal } from '../../apps/api/src/portal.js';
 import { createTestDatabase, type TestDatabase } from './pg.js';
 
 export const ADMIN = { email: 'admin@lycee.test', password: 'Correct-Horse-42' };
@@ -82,6 +84,8 @@ export const startApi = async (
     env?: 'test' | 'production' | 'development';
     /** A database that already holds a store and read models (e.g. a restore's target); dropped on close. */
     database?: TestDatabase;
+    /** Serve the built portal (apps/portal/dist) on the API's origin, as `npm start` does: browser tests. */
+    portal?: boolean;
   } = {},
 ): Promise<ApiHarness> => {
   const db = options.database ?? (await createTestDatabase());
@@ -97,10 +101,11 @@ export const startApi = async (
   };
   const runner = new ProjectionRunner(store, db.pool, allProjections, { log: () => undefined });
   await runner.start();
-  const app = await NestFactory.create(
+  const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register(runtime, runner, { schemaFile: options.schemaFile ?? path.join(os.tmpdir(), `korrigo-schema-${randomUUID()}.gql`) }),
     { logger: false },
   );
+  if (options.portal && !servePortal(app)) throw new Error('the portal is not built: run `npm run build:portal` first');
   await app.listen(0, '127.0.0.1');
   await app.get(AuthService).bootstrapAdmin(ADMIN.email, ADMIN.password);
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
 
 /**
  * Browser tests drive the real portal served by the real API (DESIGN §10: through the real UI).
@@ -36,13 +36,15 @@ export const newContext = (
 /**
  * Signs in through a portal's form as a person would, and waits until the portal has left the
  * sign-in page (for a temporary password: the forced change page). Any earlier session of the
- * context is dropped first: a signed-in person is sent past the form.
+ * context is dropped first: a signed-in person is sent past the form. `shot` names a screenshot of
+ * the filled form.
  */
-export const signIn = async (page: Page, portal: PortalSlug, login: string, password: string): Promise<void> => {
+export const signIn = async (page: Page, portal: PortalSlug, login: string, password: string, shot?: string): Promise<void> => {
   await page.context().clearCookies();
   await page.goto(`/connexion/${portal}`);
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill(password);
+  if (shot) await screenshot(page, shot);
   await page.locator('form button[type="submit"]').click();
   await page.waitForURL((url) => !url.pathname.startsWith('/connexion/'));
 };
@@ -51,6 +53,16 @@ export const signIn = async (page: Page, portal: PortalSlug, login: string, pass
 export const screenshot = async (page: Page, name: string, dir = SCREENS_DIR): Promise<string> => {
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // Transitions finished: a progress bar is shown where it ends, not halfway through its animation.
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
+};
+
+/** Resolves once the image is decoded (scrolled to first: lazy images load only in view). */
+export const imageLoaded = async (page: Page, image: Locator): Promise<void> => {
+  await image.scrollIntoViewIfNeeded();
+  await page.waitForFunction(
+    (element: { complete?: boolean; naturalWidth?: number }) => Boolean(element.complete && element.naturalWidth),
+    await image.elementHandle(),
+  );
 };
