@@ -222,6 +222,11 @@ const RULES: Record<string, Rule> = {
   'Mutation.createUser': { allow: ADMIN_ONLY },
   'Mutation.createExam': { allow: ADMIN_ONLY },
   'Mutation.defineGradingScale': { allow: ADMIN_ONLY, args: () => ({ examId: fx.spareExamId }) },
+  // Before the spare exam's dispatch below: afterwards its header region is frozen.
+  'Mutation.defineHeaderRegion': {
+    allow: ADMIN_ONLY,
+    args: () => ({ examId: fx.spareExamId, region: { x: 0.5, y: 0, width: 0.5, height: 0.2 } }),
+  },
   'Mutation.assignCorrectors': { allow: ADMIN_ONLY, args: () => ({ examId: fx.spareExamId }) },
   'Mutation.importCopies': { allow: ADMIN_ONLY, args: () => ({ examId: fx.spareExamId }) },
   'Mutation.identifyCopy': {

@@ -49,6 +49,14 @@ export {
 } from './exam/grading-scale.js';
 export { previewScaleChange, type RecordedScore, type ScaleChangePreview } from './exam/scale-preview.js';
 export { dispatchCopies, type Assignment } from './exam/dispatch-copies.js';
+export {
+  DEFAULT_HEADER_REGION,
+  MIN_HEADER_SIDE,
+  checkHeaderRegion,
+  headerRegionOf,
+  sameHeaderRegion,
+  type HeaderRegion,
+} from './exam/header-region.js';
 
 // Copies (copy-<uuid>): identification, lock lease, annotations, scores, finalisation
 export type * from './copy/copy.events.js';

@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { GradingQuestion } from './grading-scale.models.js';
+import { HeaderRegion } from './header-region.models.js';
 
 @ObjectType({ description: 'How far the copies of an exam are (counts only: no names)' })
 export class ExamProgress {
@@ -75,6 +76,8 @@ export class Exam {
   @Field(() => [GradingQuestion], { description: 'The current grading scale as a tree (empty until defined)' }) scale!: GradingQuestion[];
   @Field(() => Float, { nullable: true }) maxPoints!: number | null;
   @Field({ description: 'Scores exist: a scale change makes a new version and needs confirmation' }) scoringStarted!: boolean;
+  @Field(() => HeaderRegion, { description: 'The name box on the copies’ first page (default: the top quarter)' })
+  headerRegion!: HeaderRegion;
   @Field() published!: boolean;
   @Field(() => String, { nullable: true }) publishedAt!: string | null;
   @Field(() => String, { nullable: true, description: 'Why the results were last withdrawn' }) withdrawnReason!: string | null;

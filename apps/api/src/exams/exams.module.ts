@@ -3,6 +3,7 @@ import { ExamsResolver } from './exams.resolver.js';
 import { ExamDispatchResolver } from './exam-dispatch.resolver.js';
 import { CreateExamHandler } from './create-exam/create-exam.handler.js';
 import { DefineGradingScaleHandler } from './define-grading-scale/define-grading-scale.handler.js';
+import { DefineHeaderRegionHandler } from './define-header-region/define-header-region.handler.js';
 import { AssignCorrectorsHandler } from './assign-correctors/assign-correctors.handler.js';
 import { DispatchCopiesHandler } from './dispatch-copies/dispatch-copies.handler.js';
 import { ReassignCopyHandler } from './reassign-copy/reassign-copy.handler.js';
@@ -16,6 +17,7 @@ import { WithdrawResultsHandler } from './withdraw-results/withdraw-results.hand
     ExamDispatchResolver,
     CreateExamHandler,
     DefineGradingScaleHandler,
+    DefineHeaderRegionHandler,
     AssignCorrectorsHandler,
     DispatchCopiesHandler,
     ReassignCopyHandler,

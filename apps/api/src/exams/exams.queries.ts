@@ -4,6 +4,7 @@ import type { Session } from '../auth/sessions.js';
 import { notFound } from '../shared/errors.js';
 import type { Corrector, DispatchRun, Exam, ExamCopy, ExamProgress } from './exam.models.js';
 import type { GradingQuestion } from './grading-scale.models.js';
+import type { HeaderRegion } from './header-region.models.js';
 
 type ExamRow = {
   exam_id: string;
@@ -16,6 +17,7 @@ type ExamRow = {
   scale_version: number | null;
   max_points: number | null;
   scoring_started: boolean;
+  header_region: HeaderRegion;
   corrector_ids: string[];
   published: boolean;
   published_at: Date | null;
@@ -24,7 +26,7 @@ type ExamRow = {
 };
 
 const SELECT_EXAMS = `SELECT exam_id, title, subject, exam_date::text AS exam_date, class_names, created_at, scale, scale_version, max_points,
-  scoring_started, corrector_ids, published, published_at, withdrawn_reason, archived FROM exams`;
+  scoring_started, header_region, corrector_ids, published, published_at, withdrawn_reason, archived FROM exams`;
 /** A teacher sees the exams they correct: listed as corrector, or still holding copies of it. */
 const VISIBLE_TO = `($1::text IS NULL OR $1 = ANY(corrector_ids) OR EXISTS (SELECT 1 FROM exam_copies c WHERE c.exam_id = exams.exam_id AND c.corrector_id = $1))`;
 
@@ -39,6 +41,7 @@ const toModel = (row: ExamRow): Exam => ({
   scale: row.scale ?? [],
   maxPoints: row.max_points,
   scoringStarted: row.scoring_started,
+  headerRegion: row.header_region,
   published: row.published,
   publishedAt: row.published_at?.toISOString() ?? null,
   withdrawnReason: row.withdrawn_reason,

@@ -9,10 +9,12 @@ import { requireId } from '../shared/command-context.js';
 import { badInput } from '../shared/errors.js';
 import { Corrector, DispatchRun, Exam, ExamProgress } from './exam.models.js';
 import { GradingQuestionInput, GradingScalePreview } from './grading-scale.models.js';
+import { HeaderRegionInput } from './header-region.models.js';
 import { dispatchRuns, examCorrectors, examProgress, findExam, listExams } from './exams.queries.js';
 import { previewGradingScale, toDomainQuestions } from './scale-preview.js';
 import { CreateExamCommand } from './create-exam/create-exam.command.js';
 import { DefineGradingScaleCommand } from './define-grading-scale/define-grading-scale.command.js';
+import { DefineHeaderRegionCommand } from './define-header-region/define-header-region.command.js';
 
 const MAX_QUESTIONS = 300;
 const MAX_CLASSES = 50;
@@ -85,6 +87,22 @@ export class ExamsResolver {
     checkScaleSize(questions);
     const id = requireId(examId, 'Examen');
     await this.commands.execute(new DefineGradingScaleCommand(ctx.session!, id, toDomainQuestions(questions), confirmed));
+    return findExam(this.runtime.pool, id, ctx.session!);
+  }
+
+  @Roles('admin')
+  @Mutation(() => Exam, {
+    description:
+      'Sets where the name box is on the copies’ first page (read to identify, masked for correctors); refused once copies are dispatched',
+  })
+  async defineHeaderRegion(
+    @Context() ctx: RequestContext,
+    @Args('examId', { type: () => ID }) examId: string,
+    @Args('region', { type: () => HeaderRegionInput }) region: HeaderRegionInput,
+  ): Promise<Exam> {
+    const id = requireId(examId, 'Examen');
+    const { x, y, width, height } = region;
+    await this.commands.execute(new DefineHeaderRegionCommand(ctx.session!, id, { x, y, width, height }));
     return findExam(this.runtime.pool, id, ctx.session!);
   }
 

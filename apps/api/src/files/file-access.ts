@@ -1,12 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { HeaderRegion } from '#domain';
 import type { Session } from '../auth/sessions.js';
 import { RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
 
-/** The blob a caller may receive; `maskHeader`: a corrector's first page with no masked image of its own. */
+/**
+ * The blob a caller may receive; `mask`: the exam's header region, to paint over a corrector's first
+ * page that has no masked image of its own.
+ */
 export interface FileGrant {
   readonly key: string;
-  readonly maskHeader: boolean;
+  readonly mask: HeaderRegion | null;
 }
 
 interface PageRow {
@@ -16,13 +20,16 @@ interface PageRow {
   corrector_id: string | null;
   student_id: string | null;
   published: boolean;
+  /** Null while the exams read model has no row for the copy's exam (being rebuilt). */
+  header_region: HeaderRegion | null;
 }
 
 /**
  * Who may see which image (DESIGN §6, §10), decided on the read models for every request:
  * - admin: any page, unmasked, and any header crop;
  * - teacher: pages of the copies assigned to them; a page that has a masked variant (it carries a
- *   header) is served masked, and so is the copy's first page, masked on the fly if it has none;
+ *   header) is served masked, and so is the copy's first page, masked on the fly over the exam's
+ *   header region if it has none (not served at all while that region is unknown);
  * - student: pages of their own copy once the exam's results are published.
  * Anything else is null, answered 404 like an unknown id: a caller learns nothing of what exists.
  */
@@ -33,8 +40,10 @@ export class FileAccess {
   async page(session: Session, pageId: string): Promise<FileGrant | null> {
     // A page id names one page; should two copies ever share one, any the caller may see will do.
     const { rows } = await this.runtime.pool.query<PageRow>(
-      `SELECT p.position, p.image_blob_key, p.masked_image_blob_key, c.corrector_id, c.student_id, coalesce(e.published, false) AS published
+      `SELECT p.position, p.image_blob_key, p.masked_image_blob_key, c.corrector_id, c.student_id, coalesce(e.published, false) AS published,
+         x.header_region
        FROM copy_pages p JOIN copies c ON c.copy_id = p.copy_id LEFT JOIN copy_exams e ON e.exam_id = c.exam_id
+         LEFT JOIN exams x ON x.exam_id = c.exam_id
        WHERE p.page_id = $1 ORDER BY p.copy_id`,
       [pageId],
     );
@@ -53,20 +62,23 @@ export class FileAccess {
       [copyId],
     );
     const key = rows[0]?.key;
-    return key ? { key, maskHeader: false } : null;
+    return key ? { key, mask: null } : null;
   }
 
   private pageGrant(session: Session, row: PageRow): FileGrant | null {
     const plain = row.image_blob_key;
     switch (session.role) {
       case 'admin':
-        return plain ? { key: plain, maskHeader: false } : null;
+        return plain ? { key: plain, mask: null } : null;
       case 'teacher':
         if (row.corrector_id !== session.userId) return null;
-        if (row.masked_image_blob_key) return { key: row.masked_image_blob_key, maskHeader: false };
-        return plain ? { key: plain, maskHeader: row.position === 0 } : null;
+        if (row.masked_image_blob_key) return { key: row.masked_image_blob_key, mask: null };
+        if (!plain) return null;
+        if (row.position !== 0) return { key: plain, mask: null };
+        // Masking a guessed region could show the name: better no page than the wrong mask.
+        return row.header_region ? { key: plain, mask: row.header_region } : null;
       case 'student':
-        return row.student_id === session.userId && row.published && plain ? { key: plain, maskHeader: false } : null;
+        return row.student_id === session.userId && row.published && plain ? { key: plain, mask: null } : null;
     }
   }
 }

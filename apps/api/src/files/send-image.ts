@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
+import type { HeaderRegion } from '#domain';
 import type { BlobContent, BlobStore } from '../runtime/blob-store.js';
 import { type ImageMime, maskHeader } from './mask-header.js';
 
@@ -33,15 +34,17 @@ const matches = (ifNoneMatch: string | undefined, etag: string): boolean =>
 /**
  * Streams a blob as an image. The ETag is the blob key (content-addressed: one key, one content),
  * so a matching If-None-Match is answered 304 without reading the blob; `masked` answers carry their
- * own tag. A blob that is gone is a 404, as if the page did not exist.
+ * own tag. The region need not be in that tag: the exam decider freezes it before any corrector
+ * holds a copy, and only correctors get masked answers. A blob that is gone is a 404, as if the page
+ * did not exist.
  */
 export const sendImage = async (
   req: Request,
   res: Response,
   blobs: BlobStore,
-  grant: { key: string; maskHeader: boolean },
+  grant: { key: string; mask: HeaderRegion | null },
 ): Promise<void> => {
-  const etag = `"${grant.key}${grant.maskHeader ? '.masked' : ''}"`;
+  const etag = `"${grant.key}${grant.mask ? '.masked' : ''}"`;
   if (matches(req.headers['if-none-match'], etag)) {
     res
       .status(304)
@@ -53,13 +56,13 @@ export const sendImage = async (
   if (!blob) return sendError(res, 404, 'NOT_FOUND', 'Image introuvable.');
   const { head, stream } = await peek(blob);
   const mime = sniffImage(head);
-  if (grant.maskHeader) {
+  if (grant.mask) {
     if (!mime || blob.size > MAX_MASKED_BYTES) {
       // A corrector's first page that cannot be masked is not sent at all.
       stream.destroy();
       return sendError(res, 404, 'NOT_FOUND', 'Image introuvable.');
     }
-    const masked = await maskHeader(await collect(stream), mime);
+    const masked = await maskHeader(await collect(stream), mime, grant.mask);
     res
       .status(200)
       .set({ ...PRIVATE_HEADERS, 'Content-Type': mime, 'Content-Length': String(masked.length), ETag: etag })

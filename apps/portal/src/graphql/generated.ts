@@ -41,6 +41,14 @@ export type GradingQuestionInput = {
   step?: number | null | undefined;
 };
 
+/** Fractions of the page in [0, 1]; width and height at least 0.05; x + width and y + height at most 1 */
+export type HeaderRegionInput = {
+  height: number;
+  width: number;
+  x: number;
+  y: number;
+};
+
 export type LockChangeKind = 'EXPIRED' | 'FORCE_RELEASED' | 'LOCKED' | 'RENEWED' | 'UNLOCKED';
 
 /** The three sign-in entries: each refuses the other roles */
@@ -398,6 +406,8 @@ export type ExamSummaryFieldsFragment = {
 
 export type GradingQuestionFieldsFragment = { questionId: string; label: string; maxPoints: number; step: number };
 
+export type HeaderRegionFieldsFragment = { x: number; y: number; width: number; height: number };
+
 export type CorrectorFieldsFragment = {
   userId: string;
   displayName: string;
@@ -484,6 +494,7 @@ export type ExamQuery = {
       assignedCopies: number;
       finalisedCopies: number;
     }>;
+    headerRegion: { x: number; y: number; width: number; height: number };
     dispatchRuns: Array<{ runId: string; dispatchedAt: string; copyCount: number; loads: Array<{ correctorId: string; copies: number }> }>;
     progress: {
       copies: number;
@@ -561,6 +572,15 @@ export type DefineGradingScaleMutationVariables = Exact<{
 
 export type DefineGradingScaleMutation = {
   defineGradingScale: { examId: string; scaleVersion: number | null; maxPoints: number | null; scoringStarted: boolean };
+};
+
+export type DefineHeaderRegionMutationVariables = Exact<{
+  examId: string | number;
+  region: HeaderRegionInput;
+}>;
+
+export type DefineHeaderRegionMutation = {
+  defineHeaderRegion: { examId: string; headerRegion: { x: number; y: number; width: number; height: number } };
 };
 
 export type AssignCorrectorsMutationVariables = Exact<{
@@ -1446,6 +1466,17 @@ export const GradingQuestionFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'GradingQuestionFields' },
 ) as unknown as TypedDocumentString<GradingQuestionFieldsFragment, unknown>;
+export const HeaderRegionFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment HeaderRegionFields on HeaderRegion {
+  x
+  y
+  width
+  height
+}
+    `,
+  { fragmentName: 'HeaderRegionFields' },
+) as unknown as TypedDocumentString<HeaderRegionFieldsFragment, unknown>;
 export const CorrectorFieldsFragmentDoc = new TypedDocumentString(
   `
     fragment CorrectorFields on Corrector {
@@ -2045,6 +2076,9 @@ export const ExamDocument = new TypedDocumentString(`
     correctors {
       ...CorrectorFields
     }
+    headerRegion {
+      ...HeaderRegionFields
+    }
     dispatchRuns {
       runId
       dispatchedAt
@@ -2088,6 +2122,12 @@ fragment GradingQuestionFields on GradingQuestion {
   label
   maxPoints
   step
+}
+fragment HeaderRegionFields on HeaderRegion {
+  x
+  y
+  width
+  height
 }
 fragment CorrectorFields on Corrector {
   userId
@@ -2184,6 +2224,21 @@ export const DefineGradingScaleDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DefineGradingScaleMutation, DefineGradingScaleMutationVariables>;
+export const DefineHeaderRegionDocument = new TypedDocumentString(`
+    mutation DefineHeaderRegion($examId: ID!, $region: HeaderRegionInput!) {
+  defineHeaderRegion(examId: $examId, region: $region) {
+    examId
+    headerRegion {
+      ...HeaderRegionFields
+    }
+  }
+}
+    fragment HeaderRegionFields on HeaderRegion {
+  x
+  y
+  width
+  height
+}`) as unknown as TypedDocumentString<DefineHeaderRegionMutation, DefineHeaderRegionMutationVariables>;
 export const AssignCorrectorsDocument = new TypedDocumentString(`
     mutation AssignCorrectors($examId: ID!, $correctorIds: [ID!]!) {
   assignCorrectors(examId: $examId, correctorIds: $correctorIds) {

@@ -571,6 +571,31 @@ export const en: Messages = {
       retry: 'Resume the import',
     },
   },
+  headerRegion: {
+    title: 'Header region',
+    lead: 'Where on the first page the student writes their name: it is read to identify the copy, then masked for correctors. By default, the top quarter of the page.',
+    top: 'Top (%)',
+    left: 'Left (%)',
+    width: 'Width (%)',
+    height: 'Height (%)',
+    preview: 'Preview of the region on an A4 page: {left} % from the left, {top} % from the top, {width} % wide, {height} % high.',
+    save: 'Save the region',
+    reset: 'Back to the top quarter',
+    saved: 'Header region saved.',
+    errors: {
+      number: 'A number from 0 to 100.',
+      tooSmall: 'At least {min} % of the page.',
+      overRight: 'Left + width go past the right edge ({total} % of 100 %).',
+      overBottom: 'Top + height go past the bottom of the page ({total} % of 100 %).',
+    },
+    locked: {
+      archived: 'This exam is archived: the header region can no longer change.',
+      dispatched:
+        'The copies went to correctors on {date}: the header region can no longer change, as pages already shown masked would lose their mask.',
+      assigned:
+        'Correctors already hold copies: the header region can no longer change, as pages already shown masked would lose their mask.',
+    },
+  },
   split: {
     title: 'Copy split',
     lead: 'Each copy and its pages, in scan order. Flagged copies are highlighted.',

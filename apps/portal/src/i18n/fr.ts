@@ -577,6 +577,32 @@ export const fr = {
       retry: 'Relancer l’import',
     },
   },
+  headerRegion: {
+    title: 'Zone d’en-tête',
+    lead: 'L’endroit de la première page où l’élève écrit son nom : il est lu pour identifier la copie, puis masqué pour les correcteurs. Par défaut, le quart supérieur de la page.',
+    top: 'Haut (%)',
+    left: 'Gauche (%)',
+    width: 'Largeur (%)',
+    height: 'Hauteur (%)',
+    preview:
+      'Aperçu de la zone sur une page A4 : {left} % depuis la gauche, {top} % depuis le haut, {width} % de large, {height} % de haut.',
+    save: 'Enregistrer la zone',
+    reset: 'Revenir au quart supérieur',
+    saved: 'Zone d’en-tête enregistrée.',
+    errors: {
+      number: 'Un nombre de 0 à 100.',
+      tooSmall: 'Au moins {min} % de la page.',
+      overRight: 'Gauche + largeur dépassent le bord droit ({total} % sur 100 %).',
+      overBottom: 'Haut + hauteur dépassent le bas de la page ({total} % sur 100 %).',
+    },
+    locked: {
+      archived: 'Cet examen est archivé : la zone d’en-tête ne peut plus changer.',
+      dispatched:
+        'Les copies ont été distribuées aux correcteurs le {date} : la zone d’en-tête ne peut plus changer, car les pages déjà montrées masquées perdraient leur masque.',
+      assigned:
+        'Des correcteurs ont déjà des copies : la zone d’en-tête ne peut plus changer, car les pages déjà montrées masquées perdraient leur masque.',
+    },
+  },
   split: {
     title: 'Découpage des copies',
     lead: 'Chaque copie et ses pages, dans l’ordre du scan. Les copies signalées sont surlignées.',

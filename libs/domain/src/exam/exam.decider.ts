@@ -6,6 +6,7 @@ import type { ExamCommand } from './exam.commands.js';
 import type { ExamEvent } from './exam.events.js';
 import { evolve, initialState, type ExamState } from './exam.state.js';
 import { buildGradingScale, sameScale } from './grading-scale.js';
+import { checkHeaderRegion, sameHeaderRegion } from './header-region.js';
 
 /**
  * A mock exam, run by the exam office. Scores live on copy streams; the exam only learns that scoring
@@ -55,6 +56,14 @@ export const decide = (command: ExamCommand, exam: ExamState): ExamEvent[] => {
       const unknown = keep.find(({ copyId }) => !copyIds.includes(copyId));
       if (unknown) throw validation('a kept copy is not among the copies to dispatch', { copyId: unknown.copyId });
       return [{ type: 'CopiesDispatched', data: { runId, assignments: dispatchCopies(copyIds, exam.correctorIds, runId, keep) } }];
+    }
+    case 'DefineHeaderRegion': {
+      const region = checkHeaderRegion(command.data.region);
+      if (sameHeaderRegion(region, exam.headerRegion)) return [];
+      // Correctors already see pages masked with the current region: moving it would unmask a name.
+      if (exam.dispatchRuns.length > 0 || exam.scoringStarted || (command.data.copiesWithCorrector ?? 0) > 0)
+        throw illegalState('Les copies sont déjà distribuées aux correcteurs : la zone d’en-tête ne peut plus changer.');
+      return [{ type: 'HeaderRegionDefined', data: { region } }];
     }
     case 'PublishResults':
       if (!exam.scale) throw illegalState('an exam without a grading scale has no results to publish');

@@ -1,6 +1,7 @@
 import type { Event } from '../shared/event.js';
 import type { Assignment } from './dispatch-copies.js';
 import type { GradingQuestion } from './grading-scale.js';
+import type { HeaderRegion } from './header-region.js';
 
 export const examStreamId = (examId: string): string => `exam-${examId}`;
 
@@ -20,6 +21,8 @@ export type ScoringStarted = Event<'ScoringStarted', { at: string }>;
 export type CorrectorsAssigned = Event<'CorrectorsAssigned', { correctorIds: string[] }>;
 /** Every copy of the run and its corrector, kept ones included: the event alone tells who has what. */
 export type CopiesDispatched = Event<'CopiesDispatched', { runId: string; assignments: Assignment[] }>;
+/** Where the name box is on the first page of this exam's copies (fractions of the page, top-left origin). */
+export type HeaderRegionDefined = Event<'HeaderRegionDefined', { region: HeaderRegion }>;
 export type ResultsPublished = Event<'ResultsPublished', { by: string; at: string }>;
 export type ResultsWithdrawn = Event<'ResultsWithdrawn', { by: string; reason?: string }>;
 export type ExamArchived = Event<'ExamArchived', { by: string }>;
@@ -30,6 +33,7 @@ export type ExamEvent =
   | ScoringStarted
   | CorrectorsAssigned
   | CopiesDispatched
+  | HeaderRegionDefined
   | ResultsPublished
   | ResultsWithdrawn
   | ExamArchived;

@@ -1,6 +1,7 @@
 import type { Assignment } from './dispatch-copies.js';
 import type { ExamEvent } from './exam.events.js';
 import type { GradingQuestion } from './grading-scale.js';
+import { DEFAULT_HEADER_REGION, type HeaderRegion } from './header-region.js';
 
 export type ExamState = Readonly<{
   created: boolean;
@@ -13,6 +14,7 @@ export type ExamState = Readonly<{
   /** Run ids already applied, so a retried dispatch writes nothing. */
   dispatchRuns: readonly string[];
   assignments: readonly Assignment[];
+  headerRegion: HeaderRegion;
   published: boolean;
   archived: boolean;
 }>;
@@ -27,6 +29,7 @@ export const initialState = (): ExamState => ({
   correctorIds: [],
   dispatchRuns: [],
   assignments: [],
+  headerRegion: DEFAULT_HEADER_REGION,
   published: false,
   archived: false,
 });
@@ -43,6 +46,8 @@ export const evolve = (exam: ExamState, event: ExamEvent): ExamState => {
       return { ...exam, correctorIds: event.data.correctorIds };
     case 'CopiesDispatched':
       return { ...exam, dispatchRuns: [...exam.dispatchRuns, event.data.runId], assignments: event.data.assignments };
+    case 'HeaderRegionDefined':
+      return { ...exam, headerRegion: event.data.region };
     case 'ResultsPublished':
       return { ...exam, published: true };
     case 'ResultsWithdrawn':

@@ -1,20 +1,24 @@
 import type { ClientBase } from 'pg';
+import { DEFAULT_HEADER_REGION } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import { type Projection, rowUpdater } from '../runner/projection.js';
 
 /**
  * Exams as the exam office and the correctors list them: title, classes, the current grading scale
- * (the whole tree, as the decider built it), the correctors, each dispatch run and the publication.
+ * (the whole tree, as the decider built it), the correctors, each dispatch run, the header region
+ * (read and masked on the copies' first pages) and the publication.
+ * Version 2: the header region.
  */
 export const examsProjection: Projection = {
   name: 'exams',
-  version: 1,
+  version: 2,
   eventTypes: [
     'ExamCreated',
     'GradingScaleDefined',
     'ScoringStarted',
     'CorrectorsAssigned',
     'CopiesDispatched',
+    'HeaderRegionDefined',
     'ResultsPublished',
     'ResultsWithdrawn',
     'ExamArchived',
@@ -38,6 +42,7 @@ export const examsProjection: Projection = {
         max_points double precision,
         scoring_started boolean NOT NULL DEFAULT false,
         corrector_ids text[] NOT NULL DEFAULT '{}',
+        header_region jsonb NOT NULL DEFAULT '${JSON.stringify(DEFAULT_HEADER_REGION)}',
         published boolean NOT NULL DEFAULT false,
         published_at timestamptz,
         published_by text,
@@ -89,6 +94,9 @@ export const examsProjection: Projection = {
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (exam_id, run_id) DO NOTHING`,
             [id, data.runId, event.recordedAt, event.metadata?.actorId ?? 'system', JSON.stringify(data.assignments)],
           );
+          break;
+        case 'HeaderRegionDefined':
+          await update('header_region = $3', [JSON.stringify(data.region)]);
           break;
         case 'ResultsPublished':
           await update('published = true, published_at = $3, published_by = $4', [data.at, data.by]);
