@@ -813,6 +813,7 @@ export const en: Messages = {
       updated: 'Changed on',
       free: 'Free',
       mine: 'You · {time} left',
+      heldBy: 'Held by {name}',
       open: 'Correct copy {code}',
       keys: 'Keyboard: ↑ ↓ to choose a copy, Enter to open it.',
     },

@@ -820,6 +820,7 @@ export const fr = {
       updated: 'Modifiée le',
       free: 'Libre',
       mine: 'Vous · encore {time}',
+      heldBy: 'Tenue par {name}',
       open: 'Corriger la copie {code}',
       keys: 'Clavier : ↑ ↓ pour choisir une copie, Entrée pour l’ouvrir.',
     },
