@@ -20,13 +20,15 @@ import { nativeToolsPresent, runNativePipeline } from './support/native-pipeline
  *
  *   --copies N     copies per class (default 35)    --dpi D    scan resolution (default 200)
  *   --styles a,b   printed,handwriting (default both)   --quick   12 copies
+ *   --seed S       the class generator's seed (default 7): another class, other names and hands
  *
  * Progress goes to stderr, the tables to stdout.
  */
 
-const USAGE = 'usage: npm run bench:import -- [--quick] [--copies N] [--dpi D] [--styles printed,handwriting]';
+const USAGE = 'usage: npm run bench:import -- [--quick] [--copies N] [--dpi D] [--seed S] [--styles printed,handwriting]';
 const PAGES_PER_COPY = 4;
 const VIEW_DPI = 150;
+/** The native anchor's header crops; Korrigo reads its header crops out of the 150 dpi view images. */
 const OCR_DPI = 300;
 const HEADER_SHARE = 0.25;
 
@@ -34,16 +36,18 @@ type Style = 'printed' | 'handwriting';
 interface Args {
   copies: number;
   dpi: number;
+  seed: number;
   styles: Style[];
 }
 
 const parseArgs = (argv: readonly string[]): Args => {
-  const args: Args = { copies: 35, dpi: 200, styles: ['printed', 'handwriting'] };
+  const args: Args = { copies: 35, dpi: 200, seed: 7, styles: ['printed', 'handwriting'] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') args.copies = 12;
     else if (arg === '--copies') args.copies = Number(argv[++i]);
     else if (arg === '--dpi') args.dpi = Number(argv[++i]);
+    else if (arg === '--seed') args.seed = Number(argv[++i]);
     else if (arg === '--styles') args.styles = (argv[++i] ?? '').split(',') as Style[];
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
@@ -51,6 +55,7 @@ const parseArgs = (argv: readonly string[]): Args => {
     } else throw new Error(`unknown argument "${arg}" (${USAGE})`);
   }
   if (!Number.isInteger(args.copies) || args.copies < 1 || args.copies > 35) throw new Error(`--copies must be 1..35 (${USAGE})`);
+  if (!Number.isInteger(args.seed)) throw new Error(`--seed must be an integer (${USAGE})`);
   if (!args.styles.every((style) => style === 'printed' || style === 'handwriting'))
     throw new Error(`--styles: printed and/or handwriting (${USAGE})`);
   return args;
@@ -130,7 +135,7 @@ const main = async (): Promise<void> => {
     let rosterImported = false;
     for (const style of args.styles) {
       log(`== ${style}: generating ${args.copies} copies × ${PAGES_PER_COPY} pages at ${args.dpi} dpi`);
-      const scan = await generateClassScan({ seed: 7, style, copies: args.copies, pagesPerCopy: PAGES_PER_COPY, dpi: args.dpi });
+      const scan = await generateClassScan({ seed: args.seed, style, copies: args.copies, pagesPerCopy: PAGES_PER_COPY, dpi: args.dpi });
       const file = path.join(cluster.dataDir, `${style}.pdf`);
       await writeFile(file, scan.pdf);
       const className = scan.roster[0]!.className;
@@ -241,7 +246,8 @@ const main = async (): Promise<void> => {
   const table = (header: string[], body: string[][]): string =>
     [header, header.map(() => '---'), ...body].map((row) => `| ${row.join(' | ')} |`).join('\n');
   process.stdout.write(
-    `\nbench:import on ${os.availableParallelism()} cores, ${args.dpi} dpi scans, view ${VIEW_DPI} dpi, header ${OCR_DPI} dpi\n\n`,
+    `\nbench:import on ${os.availableParallelism()} cores, seed ${args.seed}, ${args.dpi} dpi scans, view ${VIEW_DPI} dpi, ` +
+      `headers read at ${VIEW_DPI} dpi (Korrigo, cut from the view) and ${OCR_DPI} dpi (native)\n\n`,
   );
   process.stdout.write(`${table(['set', 'copies', 'Korrigo upload→identified', 'native pipeline', 'ratio', 'bar', 'ok'], rows)}\n\n`);
   process.stdout.write(

@@ -1,13 +1,18 @@
-import { INE_PATTERN, isCalendarDate, splitPronoteName } from '#domain';
+import { INE_PATTERN, splitPronoteName } from '#domain';
+import { readBirthDate } from './header-date.js';
 import { ocrDistance } from './normalise-name.js';
+
+export { parseHeaderDate } from './header-date.js';
 
 /** What a copy's header says about its author, as far as it could be read. */
 export interface HeaderFields {
   lastName?: string;
   firstName?: string;
   className?: string;
-  /** ISO yyyy-mm-dd when parseable. */
+  /** ISO yyyy-mm-dd when parseable, and plausible for a pupil (never the exam's own date). */
   birthDate?: string;
+  /** ddmmyyyy: a date read after its label that is no calendar date (`16/19/2008`), still comparable digit by digit. */
+  birthDateDigits?: string;
   ine?: string;
 }
 
@@ -25,8 +30,9 @@ interface Found {
  * label on the same line or on the next one. Each label collects both candidates and keeps the first
  * that makes sense for it (scan specks after a label read as `| a ‘`, the real value sits below).
  * Returns only what it found; a value it cannot make sense of is left out rather than guessed.
+ * `today` dates the reading: a birth date must make a pupil of a plausible age on that day.
  */
-export function parseHeaderFields(text: string): HeaderFields {
+export function parseHeaderFields(text: string, options: { today?: Date } = {}): HeaderFields {
   const lines = text
     .split(/\r?\n/)
     .map((line) => line.normalize('NFC'))
@@ -45,10 +51,10 @@ export function parseHeaderFields(text: string): HeaderFields {
     labels.forEach((found, index) => offer(found.label, line.slice(found.end, labels[index + 1]?.start ?? line.length)));
     previousLast = labels.at(-1)?.label;
   }
-  return fieldsFrom(candidates, text);
+  return fieldsFrom(candidates, text, options.today ?? new Date());
 }
 
-function fieldsFrom(candidates: Map<Label, string[]>, text: string): HeaderFields {
+function fieldsFrom(candidates: Map<Label, string[]>, text: string, today: Date): HeaderFields {
   const first = <T>(label: Label, read: (value: string) => T | undefined): T | undefined => {
     for (const value of candidates.get(label) ?? []) {
       const result = read(value);
@@ -68,8 +74,7 @@ function fieldsFrom(candidates: Map<Label, string[]>, text: string): HeaderField
   if (fields.lastName === undefined && fields.firstName === undefined) Object.assign(fields, unlabelledName(text));
   const className = first('className', plausibleClass);
   if (className) fields.className = className;
-  const birthDate = candidates.has('birthDate') ? first('birthDate', parseHeaderDate) : onlyDateIn(text);
-  if (birthDate) fields.birthDate = birthDate;
+  Object.assign(fields, readBirthDate(candidates.get('birthDate') ?? [], text, today));
   const ine = first('ine', readIne) ?? strictIneIn(text);
   if (ine) fields.ine = ine;
   return fields;
@@ -109,7 +114,8 @@ const LABEL_PATTERNS: [Label, RegExp][] = [
     /(?<![a-z])(?:n[e]{1,2}\s*[([{t]?\s*e?\s*[)\]}]?\s*(?:l\s?e|(?=[:;]))|(?:date\s*de\s*)?naiss?ance|date\s*nais\w*)(?![a-z])/g,
   ],
   ['ine', /(?<![a-z])(?:n\s*[°o.]?\s*)?ine(?![a-z])/g],
-  ['other', /(?<![a-z])(?:note|appreciation|observations?|signature)\s*[:;]/g],
+  // `Appréciation` is long enough to be known without its colon, which OCR often drops.
+  ['other', /(?<![a-z])(?:(?:note|observations?|signature)\s*[:;]|appreciation)/g],
 ];
 
 /** tesseract keeps inter-word spacing: five spaces or a tab separate columns, not the words of a name. */
@@ -189,16 +195,6 @@ function unlabelledName(text: string): HeaderFields {
   return {};
 }
 
-/** Without a date label, a date is taken only when the text holds exactly one. */
-function onlyDateIn(text: string): string | undefined {
-  const dates = new Set(
-    [...text.matchAll(/\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}|\d{1,2}\s+\p{L}{3,9}\.?\s+\d{4}/gu)]
-      .map((m) => parseHeaderDate(m[0]))
-      .filter(Boolean),
-  );
-  return dates.size === 1 ? [...dates][0] : undefined;
-}
-
 /** An INE after its label: look-alike letters in the nine leading digits are folded back. */
 function readIne(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -219,83 +215,3 @@ function readIne(value: string | undefined): string | undefined {
 
 /** Without a label only an exact INE shape counts: a stray number must not pass for one. */
 const strictIneIn = (text: string): string | undefined => /(?<![A-Z0-9])[0-9]{9}[A-Z0-9][A-Z](?![A-Z0-9])/.exec(text.toUpperCase())?.[0];
-
-const MONTHS = ['janvier', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'aout', 'septembre', 'octobre', 'novembre', 'decembre'];
-/** Look-alikes of digits inside a date: `17/O5/2OO8`, `l7.05.2008`. */
-const DIGIT_LOOK_ALIKES: Record<string, string> = {
-  o: '0',
-  d: '0',
-  q: '0',
-  l: '1',
-  i: '1',
-  '|': '1',
-  '!': '1',
-  s: '5',
-  z: '2',
-  b: '8',
-  g: '9',
-};
-
-/**
- * A birth date as people write it — `17/05/2008`, `17-05-08`, `17.5.2008`, `17 mai 2008`, `1er mai 08`,
- * `17052008`, `2008-05-17` — to ISO yyyy-mm-dd. French order (day first); a date that is only valid
- * month first is read that way. Two-digit years: 00–49 → 20xx, 50–99 → 19xx.
- */
-export function parseHeaderDate(raw: string): string | undefined {
-  const text = raw.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-  const worded = /(\d{1,2})(?:er)?\s*[-./]?\s*([a-z]{3,9})\.?\s*[-./]?\s*(\d{4}|\d{2})(?!\d)/.exec(text);
-  if (worded) {
-    const month = monthNumber(worded[2] ?? '');
-    if (month) return isoDate(Number(worded[1]), month, worded[3] ?? '');
-  }
-  const run = /[0-9olidqszbg|!]+(?:\s*[-./,]\s*[0-9olidqszbg|!]+|\s+[0-9]+)*/g;
-  for (const match of text.matchAll(run)) {
-    if ((match[0].match(/[0-9]/g) ?? []).length < 4) continue;
-    const groups = match[0].split(/[\s\-./,]+/).map((group) => [...group].map((char) => DIGIT_LOOK_ALIKES[char] ?? char).join(''));
-    const date = dateFromGroups(groups);
-    if (date) return date;
-  }
-  return undefined;
-}
-
-/**
- * Three groups day/month/year (or year-month-day), a four-digit year preferred (`l 17/05/2008` is not
- * 1 17 05); with fewer than three groups, the digits alone when OCR lost the separators (ddmmyyyy, ddmmyy).
- */
-function dateFromGroups(groups: string[]): string | undefined {
-  const windows = groups.slice(0, -2).map((_, i) => groups.slice(i, i + 3));
-  for (const yearLength of [4, 2]) {
-    for (const [a = '', b = '', c = ''] of windows) {
-      const date =
-        a.length === 4 && b.length <= 2 && c.length <= 2
-          ? isoDate(Number(c), Number(b), a)
-          : c.length === yearLength && a.length <= 2 && b.length <= 2
-            ? isoDate(Number(a), Number(b), c)
-            : undefined;
-      if (date) return date;
-    }
-  }
-  const digits = groups.join('');
-  if (groups.length >= 3 || (digits.length !== 8 && digits.length !== 6)) return undefined;
-  return isoDate(Number(digits.slice(0, 2)), Number(digits.slice(2, 4)), digits.slice(4));
-}
-
-function isoDate(day: number, month: number, yearText: string): string | undefined {
-  const year = yearText.length === 2 ? (Number(yearText) < 50 ? 2000 : 1900) + Number(yearText) : Number(yearText);
-  if (year < 1900 || year > 2099) return undefined;
-  const iso = (d: number, m: number): string => `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  if (isCalendarDate(iso(day, month))) return iso(day, month);
-  if (isCalendarDate(iso(month, day))) return iso(month, day);
-  return undefined;
-}
-
-/** `mai`, `fevr.`, `sept`, `decembre`, OCR-bent by a letter at most. */
-function monthNumber(word: string): number | undefined {
-  const exact = MONTHS.findIndex(
-    (month) => month === word || (word.length >= 3 && month.startsWith(word) && word !== 'jui' && word !== 'ju'),
-  );
-  if (exact >= 0) return exact + 1;
-  // `jui` is one letter from both juin and juillet: an OCR-bent month needs four letters.
-  const close = word.length >= 4 ? MONTHS.findIndex((month) => ocrDistance(word, month) <= 1) : -1;
-  return close >= 0 ? close + 1 : undefined;
-}

@@ -1,6 +1,6 @@
-import type { HeaderFields } from './header-fields.js';
+import { parseHeaderFields, type HeaderFields } from './header-fields.js';
 import { assignCopies, dateSimilarity, matchRoster, type MatchInput, type MatchResult, type RosterEntry } from './match-roster.js';
-import { normaliseName } from './normalise-name.js';
+import { normaliseName, ocrDistance } from './normalise-name.js';
 
 describe('normaliseName', () => {
   it('folds case, accents, ligatures, hyphens and apostrophes', () => {
@@ -20,13 +20,15 @@ describe('a header read exactly', () => {
   it('identifies a student from surname and first name alone when no roster name is near theirs', () => {
     expect(decide(read('CHEVALIER', 'Emma'))).toEqual(auto('chevalier-emma'));
   });
-  it('ranks the candidates best first, five at most, with scores in 0..1', () => {
+  it('ranks the candidates best first, five at most, each with the probability of having written the copy', () => {
     const [result] = matchRoster([input('c1', read('DUPONT', 'Léa', '2008-03-12'))], ROSTER);
-    expect(result?.candidates[0]).toEqual({ studentId: 'dupont-lea', score: 1 });
+    expect(result?.candidates[0]?.studentId).toBe('dupont-lea');
+    expect(result?.candidates[0]?.score).toBeGreaterThan(0.99);
     expect(result?.candidates.length).toBe(5);
     const scores = result?.candidates.map((c) => c.score) ?? [];
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
-    expect(scores.every((s) => s > 0 && s <= 1)).toBe(true);
+    expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+    expect(scores.reduce((sum, score) => sum + score, 0)).toBeLessThanOrEqual(1.001);
   });
 });
 
@@ -50,6 +52,57 @@ describe('OCR noise', () => {
   it('keeps apart LEFÈVRE Mathis and LEFEBVRE Mathys by birth date, and sends them to the desk without it', () => {
     expect(decide(read('LEFEBVRE', 'Mathys', '2008-03-03'))).toEqual(auto('lefebvre-mathys'));
     expect(decide(read('LEFEBVRE', 'Mathys'))).toEqual(desk('ambiguous'));
+  });
+});
+
+describe('evidence from each field, not an average', () => {
+  it('identifies one of two namesakes by an exact birth date although the first name was half read', () => {
+    expect(decide(read('BERNARD', 'Ca', '2008-06-21'))).toEqual(auto('bernard-camille-1'));
+    expect(decide(read('BERNARD', 'Ca', '2007-12-30'))).toEqual(auto('bernard-camille-2'));
+    expect(decide(read('BERNARD', 'Ca'))).toEqual(desk('ambiguous'));
+  });
+  it('adds up a surname one letter off, the first name and a date one digit off', () => {
+    expect(decide(read('MOWLIN', 'Louise', '2008-06-13'))).toEqual(auto('moulin-louise'));
+  });
+  it('identifies names read exactly when the birth date line was unreadable (the exam’s date is no birth date)', () => {
+    const text =
+      'BACCALAURÉAT BLANC\nEpreuve du 12 mars 2025 — Durée : 4 heures\nNom :   CHEVALIER     Note :\nPrénom :  Emma\nClasse :  TG1\nTT   0 6/06/2 oo   Appréciation :';
+    const fields = parseHeaderFields(text, { today: new Date('2026-03-12') });
+    expect(fields).not.toHaveProperty('birthDate');
+    expect(matchRoster([{ copyId: 'c', fields, text, confidence: 0.9 }], ROSTER)[0]?.decision).toEqual(auto('chevalier-emma'));
+  });
+  it('ranks first, but leaves to a person, a read whose every field is bent and nothing singles the pupil out', () => {
+    const [result] = matchRoster([input('c', { lastName: 'GUERN', firstName: 'Nelys', birthDateDigits: '08182008' })], ROSTER);
+    expect(result?.candidates[0]?.studentId).toBe('guerin-maelys');
+    expect(result?.decision).toEqual(desk('ambiguous'));
+  });
+  it('compares a date OCR bent out of the calendar digit by digit', () => {
+    const [near] = matchRoster([input('c', { lastName: 'MARTIN', firstName: 'Léa', birthDateDigits: '09192008' })], ROSTER);
+    expect(near?.candidates[0]?.studentId).toBe('martin-lea');
+    expect(decide({ lastName: 'GARNIER', firstName: 'Lucas', birthDateDigits: '03192008' })).toEqual(auto('garnier-lucas'));
+    // Seven digits of eight wrong: another pupil's date, not a slip.
+    expect(decide({ lastName: 'GARNIER', firstName: 'Lucas', birthDateDigits: '22912009' }).kind).toBe('desk');
+  });
+  it('takes a half-read first name for consistent, not for enough to tell siblings apart', () => {
+    expect(decide(read('DUPONT', 'Hu'))).toEqual(desk('ambiguous'));
+    expect(decide(read('DUPONT', 'Hu', '2007-11-02'))).toEqual(auto('dupont-hugo'));
+  });
+  it('takes an exact surname and birth date for enough when the first name read is more like the pupil’s than anyone else’s', () => {
+    expect(decide(read('CHEVALIER', 'Gmna', '2008-06-06'))).toEqual(auto('chevalier-emma'));
+    // `Zoé` is another pupil’s first name: on MOREAU Chloé’s birthday, the copy of her twin.
+    expect(decide(read('MOREAU', 'Zoé', '2008-10-10')).kind).toBe('desk');
+  });
+  it('tells twins apart by a first name read well, and sends a garbled one or a third twin to the desk', () => {
+    expect(decide(read('KONE', 'Ibrahim', '2008-04-22'))).toEqual(auto('kone-ibrahim'));
+    expect(decide(read('KONÉ', 'Awa', '2008-04-22'))).toEqual(auto('kone-awa'));
+    expect(decide(read('KONE', 'Xq', '2008-04-22')).kind).toBe('desk');
+    expect(decide(read('KONE', 'Mariam', '2008-04-22')).kind).toBe('desk');
+  });
+  it('never identifies a pupil whose birth date or first name, read clearly, is another', () => {
+    expect(decide(read('CHEVALIER', 'Emma', '2008-11-30')).kind).toBe('desk');
+    expect(decide(read('CHEVALIER', 'Hortense', '2008-06-06')).kind).toBe('desk');
+    // Only the year disagreeing is a misread year, not another pupil: no contradiction, no proof either.
+    expect(decide(read('CHEVALIER', 'Emma', '2012-06-06'))).toEqual(auto('chevalier-emma'));
   });
 });
 
@@ -221,6 +274,9 @@ const ROSTER: RosterEntry[] = [
   entry('dasilva-gabriel', 'DA SILVA', 'Gabriel', '2008-02-20', 'TG1'),
   entry('lambert-theo', 'LAMBERT', 'Théo', '2008-12-24', 'TG2', '120456790CD'),
   entry('moulin-louise', 'MOULIN', 'Louise', '2008-06-12', 'TG3'),
+  // Twins: one surname, one birth date.
+  entry('kone-awa', 'KONÉ', 'Awa', '2008-04-22', 'TG1'),
+  entry('kone-ibrahim', 'KONÉ', 'Ibrahim', '2008-04-22', 'TG3'),
 ];
 
 function read(lastName?: string, firstName?: string, birthDate?: string, className?: string): HeaderFields {
@@ -261,9 +317,19 @@ function noisy(fields: HeaderFields, random: () => number): HeaderFields {
     className: fields.className,
     birthDate: fields.birthDate,
   };
+  // Half a first name read (`Lu` for `Lucas`).
+  if (out.firstName && random() < 0.1) out.firstName = out.firstName.slice(0, 2 + Math.floor(random() * 2));
   if (random() < 0.15) [out.lastName, out.firstName] = [out.firstName, out.lastName];
   if (random() < 0.3) delete out.birthDate;
   else if (random() < 0.25) out.birthDate = noisyDate(out.birthDate!, random);
+  else if (random() < 0.1) {
+    // A date bent out of the calendar: its digits, one of them misread.
+    const [y, m, d] = out.birthDate!.split('-');
+    const digits = [...`${d}${m}${y}`];
+    digits[Math.floor(random() * 4)] = String(Math.floor(random() * 10));
+    delete out.birthDate;
+    out.birthDateDigits = digits.join('');
+  }
   if (random() < 0.2) delete out.firstName;
   if (random() < 0.05) delete out.lastName;
   if (random() < 0.3) delete out.className;
@@ -297,16 +363,27 @@ function noisyDate(iso: string, random: () => number): string {
   return digits.join('');
 }
 
-/** A pupil who is not on the roster, sometimes sharing a roster surname or first name. */
+/**
+ * A pupil who is not on the roster: sometimes sharing a roster surname or first name, sometimes a
+ * roster pupil's sibling (their surname), or twin (their surname and birth date).
+ */
 function outsiderRead(random: () => number): HeaderFields {
-  const lastName = pick(['PETIT', 'DUPONT', 'MARTIN', 'ROBERT', 'BERNARD', 'LEROY', 'FAURE'], random);
-  const firstName = pick(['Manon', 'Camille', 'Léna', 'Hugo', 'Arthur', 'Zoé', 'Jade'], random);
-  const fields: HeaderFields = { lastName, firstName, birthDate: `2008-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}` };
-  const clash = ROSTER.find(
-    (s) => normaliseName(s.lastName) === normaliseName(lastName) && normaliseName(s.firstName) === normaliseName(firstName),
+  const relative = random() < 0.4 ? pick(ROSTER, random) : undefined;
+  const lastName = relative?.lastName ?? pick(['PETIT', 'DUPONT', 'MARTIN', 'ROBERT', 'BERNARD', 'LEROY', 'FAURE'], random);
+  const firstName = pick(['Manon', 'Camille', 'Léna', 'Hugo', 'Arthur', 'Zoé', 'Jade', 'Ibrahima', 'Awa', 'Mathys'], random);
+  const birthDate =
+    relative?.birthDate && random() < 0.5 ? relative.birthDate : `2008-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`;
+  const fields: HeaderFields = { lastName, firstName, birthDate };
+  // A namesake — or a twin whose first name is one OCR slip away — born the same day or on a date one
+  // slip away is indistinguishable by any header.
+  const clash = ROSTER.some(
+    (s) =>
+      normaliseName(s.lastName) === normaliseName(lastName) &&
+      ocrDistance(normaliseName(s.firstName), normaliseName(firstName)) <= 1 &&
+      s.birthDate &&
+      dateSimilarity(birthDate, s.birthDate) > 0,
   );
-  // A namesake born the same day — or on a date one OCR slip away — is indistinguishable by any header.
-  return clash?.birthDate && dateSimilarity(fields.birthDate!, clash.birthDate) > 0 ? { ...fields, birthDate: '2009-12-31' } : fields;
+  return clash ? { ...fields, birthDate: '2009-12-31' } : fields;
 }
 
 function pick<T>(items: T[], random: () => number): T {

@@ -1,5 +1,8 @@
 import type { HeaderFields } from './header-fields.js';
-import { isEmptyName, nameKey, nameSimilarity, stringSimilarity, type NameKey } from './normalise-name.js';
+import { evidenceRow, prepareEntry, prepareRead, type Evidence, type PreparedEntry, type PreparedRead } from './match-evidence.js';
+import { nameSimilarity } from './normalise-name.js';
+
+export { dateSimilarity } from './match-evidence.js';
 
 export interface RosterEntry {
   studentId: string;
@@ -15,6 +18,11 @@ export interface MatchInput {
   text: string;
   confidence: number;
 }
+/**
+ * Why a copy waits for a person: too little read (or read too unsurely); several students fit; the
+ * best one is claimed by another copy of the batch or contradicted by a field read clearly; nobody
+ * fits; the student is already identified on another copy of the exam.
+ */
 export type DeskReason = 'weak_read' | 'ambiguous' | 'conflict' | 'no_candidate' | 'taken';
 export interface MatchResult {
   copyId: string;
@@ -23,7 +31,7 @@ export interface MatchResult {
   decision: { kind: 'auto'; studentId: string } | { kind: 'desk'; reason: DeskReason };
 }
 export interface MatchOptions {
-  /** Lowest score identified without a person (default 0.85). */
+  /** Lowest score (the probability the student wrote the copy) identified without a person (default 0.85). */
   threshold: number;
   /** Lead the best candidate needs over every other one, namesakes included (default 0.12). */
   margin: number;
@@ -35,30 +43,41 @@ export interface MatchOptions {
 export const defaultMatchOptions = { threshold: 0.85, margin: 0.12, minConfidence: 0.5 } as const satisfies MatchOptions;
 
 /** Module-level: under a vm context (Jest) global lookups in hot loops are several times slower. */
-const { max, round } = Math;
+const { exp, max, round } = Math;
 const INFINITY = Number.POSITIVE_INFINITY;
 
-/** Below this a student is not a candidate at all: not assigned, not counted as claimed. */
-const CANDIDATE_FLOOR = 0.5;
+/** Below this a student is not a candidate at all: not assigned. */
+const CANDIDATE_FLOOR = 0.2;
+/** A copy claims a student it more likely than not belongs to: another copy then cannot take them automatically. */
+const CLAIM_FLOOR = 0.5;
+/**
+ * Odds, per student of the roster, that a copy was written by someone the roster lacks (another
+ * class's copy, a pupil added late) or that its header says nothing: even. The evidence an automatic
+ * identification needs thus grows with the roster — among more pupils, coincidences are likelier.
+ */
+const OUTSIDER_ODDS_PER_STUDENT = 1;
 /** Two roster names this alike (e.g. `MARTIN Léa` / `MARTIN Léo`) are told apart only by birth date or INE. */
 const CONFUSABLE_NAMES = 0.8;
-const WEIGHTS = { lastName: 0.4, firstName: 0.25, birthDate: 0.25, className: 0.1, ine: 0.5 };
 
 /**
  * Matches a batch of read headers against the exam's roster. Pure.
- * Each copy gets a score per student (fuzzy per field, weighted, missing fields never counted as
- * agreement); then one optimal assignment across the batch gives each student at most one copy.
- * A copy is identified automatically only when its assigned student scores above the threshold, leads
- * every other student by the margin, is nobody else's near-best candidate, and the read is not weak;
- * everything else goes to the identification desk with a reason. A wrong automatic identification is
- * the one outcome that must not happen, so every doubt sends the copy to a person.
+ * Each read gives every student its evidence (match-evidence.ts), turned into the probability that
+ * the student wrote the copy rather than another student or someone off the roster; then one optimal
+ * assignment across the batch gives each student at most one copy. A copy is identified
+ * automatically only when its assigned student is likely enough (threshold), leads every other
+ * student by the margin, is nobody else's likely author, is contradicted by no field read clearly,
+ * and stands out from pupils sharing their surname (first name, exact birth date or INE); the read
+ * must not be weak. Everything else goes to the identification desk with a reason. A wrong automatic
+ * identification is the one outcome that must not happen, so every doubt sends the copy to a person.
  */
 export function matchRoster(inputs: MatchInput[], roster: RosterEntry[], options: Partial<MatchOptions> = {}): MatchResult[] {
   const { threshold, margin, takenStudentIds = new Set<string>() } = { ...defaultMatchOptions, ...options };
   const minConfidence = options.minConfidence ?? defaultMatchOptions.minConfidence;
-  const students = markConfusable(roster.map(prepareEntry));
+  const students = findLookAlikes(roster.map(prepareEntry));
+  const classes = new Set(students.map((student) => student.className ?? '')).size;
   const reads = inputs.map((input) => prepareRead(input.fields));
-  const scores = reads.map((read) => students.map((student) => score(read, student)));
+  const evidences = reads.map((read) => evidenceRow(read, students, classes));
+  const scores = evidences.map((row) => probabilities(row, students.length * OUTSIDER_ODDS_PER_STUDENT));
   const available = students.map((student) => !takenStudentIds.has(student.entry.studentId));
   const assigned = assignCopies(
     scores.map((row) => row.map((value, j) => (available[j] && value >= CANDIDATE_FLOOR ? value : 0))),
@@ -70,8 +89,7 @@ export function matchRoster(inputs: MatchInput[], roster: RosterEntry[], options
     const row = scores[i] ?? [];
     const read = reads[i];
     const ranked = row.map((value, j) => ({ j, value })).sort((a, b) => b.value - a.value);
-    const candidates = ranked
-      .filter((c) => c.value > 0)
+    const candidates = (read && !read.empty ? ranked : [])
       .slice(0, 5)
       .map((c) => ({ studentId: students[c.j]?.entry.studentId ?? '', score: round(c.value * 1000) / 1000 }));
     const desk = (reason: DeskReason): MatchResult => ({ copyId: input.copyId, candidates, decision: { kind: 'desk', reason } });
@@ -86,43 +104,28 @@ export function matchRoster(inputs: MatchInput[], roster: RosterEntry[], options
     if (!student || value < CANDIDATE_FLOOR) return desk((bestAvailable[i] ?? 0) >= CANDIDATE_FLOOR ? 'conflict' : 'no_candidate');
     if (value < (bestAvailable[i] ?? 0)) return desk('conflict');
     const claimedElsewhere = scores.some(
-      (other, k) => k !== i && (other[j] ?? 0) >= CANDIDATE_FLOOR && (other[j] ?? 0) >= (bestAvailable[k] ?? 0) - margin,
+      (other, k) => k !== i && (other[j] ?? 0) >= CLAIM_FLOOR && (other[j] ?? 0) >= (bestAvailable[k] ?? 0) - margin,
     );
     if (claimedElsewhere) return desk('conflict');
     const runnerUp = max(0, ...row.filter((_, k) => k !== j));
     if (value < threshold || value - runnerUp < margin) return desk('ambiguous');
-    // Names alone cannot tell apart two pupils whose names differ by a letter OCR may have bent.
-    if (!read.birthDate && !read.ine && student.confusable) return desk('ambiguous');
+    const { contradicted, decisive } = evidences[i]![j]!;
+    if (contradicted) return desk('conflict');
+    if (!decisive) return desk('ambiguous');
+    if (!toldApartFromLookAlikes(read, student)) return desk('ambiguous');
     return { copyId: input.copyId, candidates, decision: { kind: 'auto', studentId: student.entry.studentId } };
   });
 }
 
-interface PreparedEntry {
-  entry: RosterEntry;
-  lastName: NameKey;
-  firstName: NameKey;
-  className?: string;
-  ine?: string;
-  confusable: boolean;
-}
-interface PreparedRead {
-  lastName?: NameKey;
-  firstName?: NameKey;
-  className?: string;
-  birthDate?: string;
-  ine?: string;
-  /** Enough was read to single out one pupil: a surname (or INE) and one more identifying field. */
-  identifying: boolean;
+/** Each student's probability of having written the copy, against the others and `outsider` (the weight of someone off the roster). */
+function probabilities(row: Evidence[], outsider: number): number[] {
+  const top = max(0, ...row.map((e) => e.total));
+  const weights = row.map((e) => exp(e.total - top));
+  const total = weights.reduce((sum, weight) => sum + weight, outsider * exp(-top));
+  return weights.map((weight) => weight / total);
 }
 
-function prepareEntry(entry: RosterEntry): PreparedEntry {
-  const prepared: PreparedEntry = { entry, lastName: nameKey(entry.lastName), firstName: nameKey(entry.firstName), confusable: false };
-  if (entry.className) prepared.className = compact(entry.className);
-  if (entry.ine) prepared.ine = compact(entry.ine);
-  return prepared;
-}
-
-function markConfusable(students: PreparedEntry[]): PreparedEntry[] {
+function findLookAlikes(students: PreparedEntry[]): PreparedEntry[] {
   students.forEach((student, i) => {
     for (let k = i + 1; k < students.length; k++) {
       const other = students[k]!;
@@ -130,86 +133,24 @@ function markConfusable(students: PreparedEntry[]): PreparedEntry[] {
       // A surname this far apart cannot be rescued by the first name: skip the rest.
       if (last < 0.5) continue;
       const first = nameSimilarity(student.firstName, other.firstName);
-      const alike = (WEIGHTS.lastName * last + WEIGHTS.firstName * first) / (WEIGHTS.lastName + WEIGHTS.firstName);
-      if (alike >= CONFUSABLE_NAMES) student.confusable = other.confusable = true;
+      if ((0.4 * last + 0.25 * first) / 0.65 < CONFUSABLE_NAMES) continue;
+      student.lookAlikes.push(other);
+      other.lookAlikes.push(student);
     }
   });
   return students;
 }
 
-function prepareRead(fields: HeaderFields): PreparedRead {
-  const read: PreparedRead = { identifying: false };
-  const lastName = fields.lastName ? nameKey(fields.lastName) : undefined;
-  const firstName = fields.firstName ? nameKey(fields.firstName) : undefined;
-  if (lastName && !isEmptyName(lastName)) read.lastName = lastName;
-  if (firstName && !isEmptyName(firstName)) read.firstName = firstName;
-  if (fields.className && compact(fields.className)) read.className = compact(fields.className);
-  if (fields.birthDate) read.birthDate = fields.birthDate;
-  if (fields.ine && compact(fields.ine).length === 11) read.ine = compact(fields.ine);
-  const others = [read.firstName, read.birthDate, read.ine].filter(Boolean).length;
-  read.identifying = (read.lastName !== undefined && others >= 1) || (read.ine !== undefined && others >= 2);
-  return read;
-}
-
 /**
- * Weighted mean over the fields that were read. A birth date or class the roster lacks counts as half
- * agreement (unknown, neither for nor against). A read that cannot single out a pupil is capped below any
- * sensible threshold, so a surname alone never identifies anyone.
+ * Names cannot tell apart two pupils whose names differ by a letter OCR may bend (or not at all):
+ * the exact INE can, or the exact birth date when no look-alike shares it (twins Léa and Léo cannot).
  */
-function score(read: PreparedRead, student: PreparedEntry): number {
-  let total = 0;
-  let weight = 0;
-  const add = (w: number, similarity: number): void => {
-    total += w * similarity;
-    weight += w;
-  };
-  const names = nameScore(read, student);
-  if (names.weight > 0) add(names.weight, names.similarity);
-  if (read.birthDate) add(WEIGHTS.birthDate, student.entry.birthDate ? dateSimilarity(read.birthDate, student.entry.birthDate) : 0.5);
-  if (read.className) add(WEIGHTS.className, student.className ? stringSimilarity(read.className, student.className) : 0.5);
-  // An INE is an identifier, not a trait: a roster without one says nothing either way.
-  if (read.ine && student.ine) add(WEIGHTS.ine, ineSimilarity(read.ine, student.ine));
-  if (weight === 0) return 0;
-  const value = total / weight;
-  return read.identifying ? value : value * 0.75;
+function toldApartFromLookAlikes(read: PreparedRead, student: PreparedEntry): boolean {
+  if (student.lookAlikes.length === 0) return true;
+  if (read.ine && read.ine === student.ine) return true;
+  const date = student.entry.birthDate;
+  return read.birthDate !== undefined && read.birthDate === date && student.lookAlikes.every((other) => other.entry.birthDate !== date);
 }
-
-/** Surname and first name as written, or swapped (a pupil who filled the boxes the other way round). */
-function nameScore(read: PreparedRead, student: PreparedEntry): { weight: number; similarity: number } {
-  const weight = (read.lastName ? WEIGHTS.lastName : 0) + (read.firstName ? WEIGHTS.firstName : 0);
-  if (weight === 0) return { weight, similarity: 0 };
-  const pair = (last: NameKey, first: NameKey): number =>
-    (read.lastName ? WEIGHTS.lastName * nameSimilarity(read.lastName, last) : 0) +
-    (read.firstName ? WEIGHTS.firstName * nameSimilarity(read.firstName, first) : 0);
-  const straight = pair(student.lastName, student.firstName);
-  const swapped = pair(student.firstName, student.lastName) * 0.97;
-  return { weight, similarity: max(straight, swapped) / weight };
-}
-
-/** Exact; day and month swapped; one digit misread; otherwise no agreement. */
-export function dateSimilarity(read: string, known: string): number {
-  if (read === known) return 1;
-  const [y, m, d] = read.split('-');
-  if (`${y}-${d}-${m}` === known) return 0.8;
-  const a = read.replace(/-/g, '');
-  const b = known.replace(/-/g, '');
-  if (a.length !== b.length) return 0;
-  const differing = [...a].filter((char, i) => char !== b[i]).length;
-  return differing === 1 ? 0.6 : 0;
-}
-
-function ineSimilarity(read: string, known: string): number {
-  if (read === known) return 1;
-  const differing = [...read].filter((char, i) => char !== known[i]).length;
-  return read.length === known.length && differing === 1 ? 0.4 : 0;
-}
-
-const compact = (value: string): string =>
-  value
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '');
 
 /**
  * One assignment of copies (rows) to students (columns) maximising the total score, each student at

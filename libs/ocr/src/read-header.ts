@@ -18,21 +18,23 @@ export interface HeaderReader {
 export const TESSERACT_ENGINE = 'tesseract.js-7/fra+eng';
 
 /**
- * Reads a header crop (PNG, 300 dpi) with the offline tesseract.js pool: scanner specks are removed
- * first — on a noisy scan they turn into stray letters that break label and value apart — then the
- * text is recognised as one block and parsed into fields.
+ * Reads a header crop (PNG or JPEG, at the pool's `dpi`) with the offline tesseract.js pool: scanner
+ * specks are removed first — on a noisy scan they turn into stray letters that break label and value
+ * apart — then the text is recognised and parsed into fields.
  */
 export class TesseractHeaderReader implements HeaderReader {
   private readonly pool: TesseractPool;
+  private readonly dpi: number;
   private closed = false;
 
   constructor(options: TesseractPoolOptions = {}) {
     this.pool = new TesseractPool(options);
+    this.dpi = options.dpi ?? 300;
   }
 
   async read(image: Buffer): Promise<HeaderReading> {
     if (this.closed) throw new Error('Le lecteur OCR est fermé.');
-    const { text, confidence } = await this.pool.recognize(image, removeSpecks);
+    const { text, confidence } = await this.pool.recognize(image, (bytes) => removeSpecks(bytes, { dpi: this.dpi }));
     return { engine: TESSERACT_ENGINE, text: text.trim(), confidence, fields: parseHeaderFields(text) };
   }
 
@@ -43,17 +45,18 @@ export class TesseractHeaderReader implements HeaderReader {
 }
 
 /** Dark blobs smaller than this (pixels at 300 dpi, ≈ 0.4 mm across) are specks: an i's dot or a colon's is larger. */
-const SPECK_MAX_AREA = 20;
+const SPECK_MAX_AREA_300_DPI = 20;
 /** A whole A3 page at 300 dpi is 17 Mpx: a header crop never comes near. */
 const MAX_PIXELS = 40_000_000;
 
 /**
  * Greyscale, then every dark connected blob (8-connected, dark by Otsu's threshold) smaller than a
- * speck is painted white. The rest keeps its grey levels: thresholding here as well measurably hurt
+ * speck (its area scaled to the image's `dpi`, default 300) is painted white. The rest keeps its grey levels: thresholding here as well measurably hurt
  * thin handwriting, tesseract binarises better on its own. Returns a binary PGM, which tesseract's
  * image library reads natively: no PNG encoding on the way.
  */
-export async function removeSpecks(image: Buffer): Promise<Buffer> {
+export async function removeSpecks(image: Buffer, options: { dpi?: number } = {}): Promise<Buffer> {
+  const speckMaxArea = Math.max(2, Math.round(SPECK_MAX_AREA_300_DPI * ((options.dpi ?? 300) / 300) ** 2));
   let decoded: Image;
   // @napi-rs/canvas never settles loadImage() on an empty buffer.
   if (image.length === 0) throw new Error('Image d’en-tête illisible : le fichier est vide.');
@@ -100,7 +103,7 @@ export async function removeSpecks(image: Buffer): Promise<Buffer> {
         }
       }
     }
-    if (blob.length < SPECK_MAX_AREA) for (const p of blob) grey[p] = 255;
+    if (blob.length < speckMaxArea) for (const p of blob) grey[p] = 255;
   }
   return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), grey]);
 }

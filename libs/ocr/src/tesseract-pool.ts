@@ -11,8 +11,14 @@ export type TesseractLanguage = (typeof TESSERACT_LANGUAGES)[number];
 export interface TesseractPoolOptions {
   /** Worker threads, created as work arrives (default: os.availableParallelism()). */
   size?: number;
-  /** Page segmentation mode (default 6, one uniform block: a header's rows stay in reading order). */
+  /**
+   * Page segmentation mode. Default 4, one column of text of varying sizes: a header's printed labels
+   * and handwritten values stay in reading order, and handwriting is read better than as one uniform
+   * block (6) — tests/bench/import.bench.ts.
+   */
   pageSegmentation?: Tesseract.PSM;
+  /** Resolution of the images it is given (default 300): tesseract sizes its expectations of text by it. */
+  dpi?: number;
   /** A recognition taking longer than this kills its worker (default 60 s). */
   jobTimeoutMs?: number;
   /** Language data files (gzip traineddata); default: the @tesseract.js-data npm packages. */
@@ -66,6 +72,7 @@ interface Job {
 export class TesseractPool {
   private readonly size: number;
   private readonly pageSegmentation: Tesseract.PSM;
+  private readonly dpi: number;
   private readonly jobTimeoutMs: number;
   private readonly languageFiles: Record<TesseractLanguage, string>;
   private readonly idle: Tesseract.Worker[] = [];
@@ -80,7 +87,8 @@ export class TesseractPool {
 
   constructor(options: TesseractPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? availableParallelism());
-    this.pageSegmentation = options.pageSegmentation ?? Tesseract.PSM.SINGLE_BLOCK;
+    this.pageSegmentation = options.pageSegmentation ?? Tesseract.PSM.SINGLE_COLUMN;
+    this.dpi = options.dpi ?? 300;
     this.jobTimeoutMs = options.jobTimeoutMs ?? 60_000;
     this.languageFiles = { ...defaultLanguageFiles(), ...options.languageFiles };
   }
@@ -189,7 +197,11 @@ export class TesseractPool {
     );
     const worker = await Promise.race([Tesseract.createWorker([...TESSERACT_LANGUAGES], Tesseract.OEM.LSTM_ONLY, options), initFailed]);
     threadOf(worker)?.on('error', () => this.drop(worker));
-    await worker.setParameters({ tessedit_pageseg_mode: this.pageSegmentation, user_defined_dpi: '300', preserve_interword_spaces: '1' });
+    await worker.setParameters({
+      tessedit_pageseg_mode: this.pageSegmentation,
+      user_defined_dpi: String(this.dpi),
+      preserve_interword_spaces: '1',
+    });
     return worker;
   }
 

@@ -7,6 +7,7 @@ import { loadStream } from '../shared/execute-command.js';
 import { RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { failureOf, isTransient } from './pipeline/pipeline-errors.js';
+import { HeaderReadings } from './pipeline/header-readings.js';
 import { OcrEngines } from './pipeline/ocr-engines.js';
 import { type ScanRun, scanRecorder } from './pipeline/pipeline-context.js';
 import { runScan } from './pipeline/run-scan.js';
@@ -126,6 +127,7 @@ export class ScanPipeline implements OnApplicationBootstrap, OnModuleDestroy {
       signal: this.abort.signal,
       stage: 'rendering',
       fields: new Map(),
+      headers: new HeaderReadings(),
       record: scanRecorder(this.runtime, scanId),
     };
     try {

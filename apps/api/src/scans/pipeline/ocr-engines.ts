@@ -1,5 +1,6 @@
 import { type HeaderReader, RenderPool, TesseractHeaderReader, VisionHeaderReader } from '#ocr';
 import type { ScanConfig } from '../../runtime/config.js';
+import { VIEW_DPI } from './pipeline-context.js';
 
 /**
  * The render worker pool and the header reader, started on first use and stopped when the pipeline
@@ -29,7 +30,8 @@ export class OcrEngines {
     const vision = this.config.vision;
     this.reader ??= vision
       ? new VisionHeaderReader({ ...(vision.baseURL ? { baseURL: vision.baseURL } : {}), apiKey: vision.apiKey, model: vision.model })
-      : new TesseractHeaderReader(this.config.ocrWorkers > 0 ? { size: this.config.ocrWorkers } : {});
+      : // Header crops are cut from the view images (pipeline-context.ts).
+        new TesseractHeaderReader({ dpi: VIEW_DPI, ...(this.config.ocrWorkers > 0 ? { size: this.config.ocrWorkers } : {}) });
     return this.reader;
   }
 

@@ -3,6 +3,7 @@ import type { HeaderFields } from '#ocr';
 import { type ScanCommand, type ScanStage, type ScanState, scanDecider, scanStreamId } from '#domain';
 import type { Runtime } from '../../runtime/runtime.js';
 import { type Actor, executeCommand } from '../../shared/execute-command.js';
+import type { HeaderReadings } from './header-readings.js';
 import type { OcrEngines } from './ocr-engines.js';
 import type { ScanFile } from './scan-file.js';
 
@@ -11,8 +12,12 @@ export const PIPELINE_ACTOR: Actor = { actorId: 'scan-pipeline', actorRole: 'sys
 
 /** The header region of a copy's first page, in fractions of the page: what OCR reads and masking paints over. */
 export const HEADER_REGION = { x: 0, y: 0, width: 1, height: 0.25 } as const;
+/**
+ * The view images' resolution, which is also the header crops' that OCR reads: cut from the view, they
+ * cost no second rendering, and tesseract reads handwriting at 150 dpi as well as at 300 or better
+ * (tests/bench/import.bench.ts: header crops at 300 dpi identified fewer handwritten copies).
+ */
 export const VIEW_DPI = 150;
-export const HEADER_DPI = 300;
 
 /** What every step of one scan's run shares. */
 export interface ScanRun {
@@ -26,6 +31,8 @@ export interface ScanRun {
   stage: ScanStage;
   /** The fields each header reading of this run found; a reading from an earlier run is parsed again from its text. */
   readonly fields: Map<string, HeaderFields>;
+  /** Header readings started while rendering, by page number. */
+  readonly headers: HeaderReadings;
   /** Decides and appends a command on the scan's stream at the revision read (re-deciding after a concurrent write). */
   record(command: DistributiveOmit<ScanCommand, 'metadata'>): Promise<ScanState>;
 }

@@ -1,32 +1,76 @@
 import { type ScanPage, type ScanState, copyFirstPages } from '#domain';
-import type { RenderedPage } from '#ocr';
+import type { HeaderReader, RenderedPage } from '#ocr';
 import { maskHeader } from './header-mask.js';
 import { type ScanRun, VIEW_DPI } from './pipeline-context.js';
 
-/** Pages per PagesRendered: the progress step, and at most this much rendering is redone after a crash. */
+/** Pages per PagesRendered: the progress step, and about this much rendering is redone after a crash. */
 export const RENDER_CHUNK = 8;
+/**
+ * Pages per render job. Each job opens the PDF once in every worker (a few hundred milliseconds for a
+ * class scan), and holds its rendered pages until it ends: large windows, two at a time, keep the
+ * workers busy without holding a thousand-page scan in memory.
+ */
+const WINDOW = 100;
 
 /**
  * Renders the pages the scan's stream does not have yet (all of them on a first run, the rest after
- * a crash): each view image goes to the blob store, with a masked twin for the pages that start a
- * copy, and every RENDER_CHUNK pages are recorded at once.
+ * a crash) in a few large jobs, so that the render workers never wait for the bookkeeping: each view
+ * image goes to the blob store as it arrives, with a masked twin for the pages that start a copy —
+ * whose header OCR starts at once, on a crop of the same decoded image — and the pages are recorded
+ * every RENDER_CHUNK, in the order they finish.
  */
 export const renderPages = async (run: ScanRun, scan: ScanState): Promise<void> => {
   run.stage = 'rendering';
   const missing = Array.from({ length: scan.pageCount }, (_, i) => i + 1).filter((n) => !Object.hasOwn(scan.pages, String(n)));
   const firstPages = new Set(copyFirstPages(scan));
   const file = await run.file.path();
-  for (let start = 0; start < missing.length; start += RENDER_CHUNK) {
-    run.signal.throwIfAborted();
-    const chunk = missing.slice(start, start + RENDER_CHUNK);
-    const rendered = await run.engines.renderPool().renderPages(file, { pages: chunk, dpi: VIEW_DPI, signal: run.signal });
-    const pages: ScanPage[] = [];
-    for (const page of rendered.sort((a, b) => a.number - b.number)) pages.push(await keepPage(run, page, firstPages.has(page.number)));
-    await run.record({ type: 'RecordRenderedPages', data: { pages } });
-  }
+  const reader = run.engines.headerReader();
+  let pending: ScanPage[] = [];
+  let recorded = Promise.resolve();
+  // One append at a time, each at the revision the previous one left.
+  const flush = (): void => {
+    const pages = pending;
+    pending = [];
+    if (pages.length === 0) return;
+    recorded = recorded.then(() => run.record({ type: 'RecordRenderedPages', data: { pages } }).then(() => undefined));
+    // Awaited below; a render failure first must not leave it unhandled.
+    recorded.catch(() => undefined);
+  };
+  // A job that fails stops the other one: the run is over.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([run.signal, stop.signal]);
+  const render = (pages: number[]) =>
+    run.engines.renderPool().renderPages(file, {
+      pages,
+      dpi: VIEW_DPI,
+      signal,
+      onPage: async (page) => {
+        const kept = await keepPage(run, page, firstPages.has(page.number) ? reader : null);
+        // `pending` read after the await: a flush meanwhile gave the previous batch away.
+        pending.push(kept);
+        if (pending.length >= RENDER_CHUNK) flush();
+      },
+    });
+  const windows = Math.ceil(missing.length / WINDOW);
+  const size = Math.ceil(missing.length / Math.max(1, windows));
+  const jobs = Array.from({ length: windows }, (_, i) => missing.slice(i * size, (i + 1) * size));
+  const lane = async (first: number): Promise<void> => {
+    for (let i = first; i < jobs.length; i += 2) {
+      try {
+        await render(jobs[i]!);
+      } catch (error) {
+        stop.abort(error);
+        throw error;
+      }
+    }
+  };
+  await Promise.all([lane(0), lane(1)]);
+  flush();
+  await recorded;
 };
 
-const keepPage = async (run: ScanRun, page: RenderedPage, startsCopy: boolean): Promise<ScanPage> => {
+/** Stores a rendered page; a copy's first page is also masked, and its header handed to `reader` at once. */
+const keepPage = async (run: ScanRun, page: RenderedPage, reader: HeaderReader | null): Promise<ScanPage> => {
   const { image } = page;
   const view = await run.runtime.blobs.put(image.bytes);
   const kept: ScanPage = {
@@ -37,8 +81,9 @@ const keepPage = async (run: ScanRun, page: RenderedPage, startsCopy: boolean): 
     inkRatio: clamp(page.inkRatio),
     ...(page.headerInkRatio === undefined ? {} : { headerInkRatio: clamp(page.headerInkRatio) }),
   };
-  if (!startsCopy) return kept;
-  const masked = await maskHeader(image.bytes, image.mime);
+  if (!reader) return kept;
+  const masked = await maskHeader(image.bytes, image.mime, { keepHeader: true });
+  if (masked.header) run.headers.start(view.key, masked.header, reader);
   const stored = await run.runtime.blobs.put(masked.bytes);
   return { ...kept, maskedImageBlobKey: stored.key, headerInkRatio: kept.headerInkRatio ?? clamp(masked.headerInkRatio) };
 };
