@@ -215,6 +215,33 @@ describe('one PDF per student', () => {
   }, 240_000);
 });
 
+describe('an exam with its own header region', () => {
+  it('reads that region of each first page, not the default top quarter', async () => {
+    const scan = await generateClassScan({ style: 'printed', copies: 2, pagesPerCopy: 1, dpi: 150, seed: 31, className: '1G5' });
+    await importClass(admin, scan.roster, scan.rosterCsv);
+    const examId = await createExamFor(admin, '1G5', 'Bac blanc de philosophie');
+    const region = { x: 0.1, y: 0.05, width: 0.6, height: 0.2 };
+    const defined = await admin.graphql(
+      `mutation($e: ID!, $r: HeaderRegionInput!) { defineHeaderRegion(examId: $e, region: $r) { examId } }`,
+      { e: examId, r: region },
+    );
+    expect(defined.errors).toBeUndefined();
+    const answer = await uploadScan(api.base, admin, examId, [{ name: 'philo.pdf', bytes: scan.pdf }], { pagesPerCopy: '1' });
+    expect(answer.status).toBe(202);
+    const [done] = await waitForScans(admin, examId, [String(answer.body.scanId)]);
+    expect(done!.stage).toBe('COMPLETED');
+    for (const copy of await splitOf(String(answer.body.scanId))) {
+      const events = await api.runtime.store.readStream(`copy-${copy.copyId}`);
+      const read = events.find((event) => event.type === 'HeaderRead')!.data as { imageBlobKey: string };
+      const page = (events.find((event) => event.type === 'CopyImported')!.data as { pages: { imageBlobKey: string }[] }).pages[0]!;
+      const view = await imageOf(page.imageBlobKey);
+      const crop = await imageOf(read.imageBlobKey);
+      expect(Math.abs(crop.width - region.width * view.width)).toBeLessThanOrEqual(2);
+      expect(Math.abs(crop.height - region.height * view.height)).toBeLessThanOrEqual(2);
+    }
+  }, 240_000);
+});
+
 describe('who may upload', () => {
   beforeAll(async () => {
     await importRoster(admin, pronoteFile(['MORVAN Gwenaëlle;12/09/2008;;1G5;', 'KERGUELEN Yann;03/02/2008;;1G5;']));
@@ -294,6 +321,8 @@ const sameStudent = (
 ) => fold(a.lastName) === fold(b.lastName) && fold(a.firstName) === fold(b.firstName) && a.birthDate === b.birthDate;
 
 /** The darkest grey level (0 black … 255 white) in the top quarter of a stored page image. */
+const imageOf = async (key: string) => loadImage(await buffer((await api.runtime.blobs.get(key))!.stream));
+
 const darkestInHeader = async (key: string): Promise<number> => {
   const blob = await api.runtime.blobs.get(key);
   const image = await loadImage(await buffer(blob!.stream));

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { scanDecider, scanStreamId } from '#domain';
+import { examDecider, examStreamId, headerRegionOf, scanDecider, scanStreamId } from '#domain';
 import { ScanRejectedError } from '#ocr';
 import { loadStream } from '../shared/execute-command.js';
 import { RUNTIME } from '../tokens.js';
@@ -117,7 +117,9 @@ export class ScanPipeline implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async run(scanId: string): Promise<void> {
     const { state } = await loadStream(this.runtime.store, scanStreamId(scanId), scanDecider);
-    if (!state.pdfBlobKey) return;
+    if (!state.pdfBlobKey || !state.examId) return;
+    // Frozen once a corrector holds a copy (DefineHeaderRegion), so one run reads one region throughout.
+    const exam = (await loadStream(this.runtime.store, examStreamId(state.examId), examDecider)).state;
     const run: ScanRun = {
       scanId,
       runtime: this.runtime,
@@ -125,6 +127,7 @@ export class ScanPipeline implements OnApplicationBootstrap, OnModuleDestroy {
       engines: this.engines,
       file: new ScanFile(this.runtime.blobs, state.pdfBlobKey, this.tmpDir()),
       signal: this.abort.signal,
+      headerRegion: headerRegionOf(exam),
       stage: 'rendering',
       fields: new Map(),
       headers: new HeaderReadings(),

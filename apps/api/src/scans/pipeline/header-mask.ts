@@ -1,6 +1,6 @@
 import { type Image, createCanvas, loadImage } from '@napi-rs/canvas';
 import { encodeCanvas } from '#ocr';
-import { HEADER_REGION } from './pipeline-context.js';
+import type { HeaderRegion } from '#domain';
 
 export interface MaskedImage {
   readonly bytes: Buffer;
@@ -24,13 +24,14 @@ const HEADER_QUALITY = 90;
 export const maskHeader = async (
   image: Buffer,
   mime: 'image/webp' | 'image/jpeg',
+  headerRegion: HeaderRegion,
   options: { keepHeader?: boolean } = {},
 ): Promise<MaskedImage> => {
   const picture = await loadImage(image);
   const canvas = createCanvas(picture.width, picture.height);
   const ctx = canvas.getContext('2d');
   ctx.drawImage(picture, 0, 0);
-  const region = regionOf(picture);
+  const region = regionOf(picture, headerRegion);
   const header = options.keepHeader ? await cutRegion(picture, region) : undefined;
   const margin = Math.floor(picture.width * SIDE_MARGIN);
   const inner = { x: region.x + margin, width: Math.max(1, region.width - 2 * margin) };
@@ -46,9 +47,9 @@ export const maskHeader = async (
 };
 
 /** The header region of a page's view image (a resumed run reads headers from the stored views). */
-export const cropHeader = async (image: Buffer): Promise<Buffer> => {
+export const cropHeader = async (image: Buffer, headerRegion: HeaderRegion): Promise<Buffer> => {
   const picture = await loadImage(image);
-  return cutRegion(picture, regionOf(picture));
+  return cutRegion(picture, regionOf(picture, headerRegion));
 };
 
 interface Region {
@@ -58,12 +59,16 @@ interface Region {
   height: number;
 }
 
-const regionOf = (picture: Image): Region => ({
-  x: Math.floor(HEADER_REGION.x * picture.width),
-  y: Math.floor(HEADER_REGION.y * picture.height),
-  width: Math.min(picture.width, Math.ceil(HEADER_REGION.width * picture.width)),
-  height: Math.min(picture.height, Math.ceil(HEADER_REGION.height * picture.height)),
-});
+const regionOf = (picture: Image, header: HeaderRegion): Region => {
+  const x = Math.floor(header.x * picture.width);
+  const y = Math.floor(header.y * picture.height);
+  return {
+    x,
+    y,
+    width: Math.max(1, Math.min(picture.width - x, Math.ceil(header.width * picture.width))),
+    height: Math.max(1, Math.min(picture.height - y, Math.ceil(header.height * picture.height))),
+  };
+};
 
 const cutRegion = (picture: Image, region: Region): Promise<Buffer> => {
   const canvas = createCanvas(region.width, region.height);

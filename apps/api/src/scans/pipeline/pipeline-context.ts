@@ -1,6 +1,6 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { HeaderFields } from '#ocr';
-import { type ScanCommand, type ScanStage, type ScanState, scanDecider, scanStreamId } from '#domain';
+import { type HeaderRegion, type ScanCommand, type ScanStage, type ScanState, scanDecider, scanStreamId } from '#domain';
 import type { Runtime } from '../../runtime/runtime.js';
 import { type Actor, executeCommand } from '../../shared/execute-command.js';
 import type { HeaderReadings } from './header-readings.js';
@@ -10,8 +10,6 @@ import type { ScanFile } from './scan-file.js';
 /** Who the pipeline acts as: its identifications are 'auto' (the copy decider says so for 'system'). */
 export const PIPELINE_ACTOR: Actor = { actorId: 'scan-pipeline', actorRole: 'system' };
 
-/** The header region of a copy's first page, in fractions of the page: what OCR reads and masking paints over. */
-export const HEADER_REGION = { x: 0, y: 0, width: 1, height: 0.25 } as const;
 /**
  * The view images' resolution, which is also the header crops' that OCR reads: cut from the view, they
  * cost no second rendering, and tesseract reads handwriting at 150 dpi as well as at 300 or better
@@ -27,6 +25,8 @@ export interface ScanRun {
   readonly engines: OcrEngines;
   readonly file: ScanFile;
   readonly signal: AbortSignal;
+  /** The exam's header region of a copy's first page (fractions of the page): what OCR reads and masking paints over. */
+  readonly headerRegion: HeaderRegion;
   /** The step under way, named in a ScanFailed. */
   stage: ScanStage;
   /** The fields each header reading of this run found; a reading from an earlier run is parsed again from its text. */

@@ -50,6 +50,6 @@ const headerOf = async (run: ScanRun, copy: LoadedCopy): Promise<ReadHeader> => 
   if (started) return started;
   const blob = await run.runtime.blobs.get(first.imageBlobKey);
   if (!blob) throw new Error(`the image of page ${first.number} (blob ${first.imageBlobKey}) is missing from the blob store`);
-  const crop = await cropHeader(await buffer(blob.stream));
+  const crop = await cropHeader(await buffer(blob.stream), run.headerRegion);
   return { crop, reading: await run.engines.headerReader().read(crop) };
 };

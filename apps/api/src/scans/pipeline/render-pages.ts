@@ -82,7 +82,7 @@ const keepPage = async (run: ScanRun, page: RenderedPage, reader: HeaderReader |
     ...(page.headerInkRatio === undefined ? {} : { headerInkRatio: clamp(page.headerInkRatio) }),
   };
   if (!reader) return kept;
-  const masked = await maskHeader(image.bytes, image.mime, { keepHeader: true });
+  const masked = await maskHeader(image.bytes, image.mime, run.headerRegion, { keepHeader: true });
   if (masked.header) run.headers.start(view.key, masked.header, reader);
   const stored = await run.runtime.blobs.put(masked.bytes);
   return { ...kept, maskedImageBlobKey: stored.key, headerInkRatio: kept.headerInkRatio ?? clamp(masked.headerInkRatio) };

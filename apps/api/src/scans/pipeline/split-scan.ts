@@ -48,5 +48,5 @@ const maskedKey = async (run: ScanRun, page: ScanPage): Promise<string> => {
   if (!blob) throw new Error(`the image of page ${page.number} (blob ${page.imageBlobKey}) is missing from the blob store`);
   const bytes = await buffer(blob.stream);
   const mime = bytes.subarray(8, 12).toString('latin1') === 'WEBP' ? 'image/webp' : 'image/jpeg';
-  return (await run.runtime.blobs.put((await maskHeader(bytes, mime)).bytes)).key;
+  return (await run.runtime.blobs.put((await maskHeader(bytes, mime, run.headerRegion)).bytes)).key;
 };
