@@ -25,11 +25,11 @@ import { nativeToolsPresent, runNativePipeline } from './support/native-pipeline
  * Progress goes to stderr, the tables to stdout.
  */
 
-const USAGE = 'usage: npm run bench:import -- [--quick] [--copies N] [--dpi D] [--seed S] [--styles printed,handwriting]';
+const USAGE =
+  'usage: npm run bench:import -- [--quick] [--copies N] [--dpi D] [--seed S] [--styles printed,handwriting] [--seed S] [--native-ocr-dpi 150|300]';
 const PAGES_PER_COPY = 4;
 const VIEW_DPI = 150;
 /** The native anchor's header crops; Korrigo reads its header crops out of the 150 dpi view images. */
-const OCR_DPI = 300;
 const HEADER_SHARE = 0.25;
 
 type Style = 'printed' | 'handwriting';
@@ -38,16 +38,19 @@ interface Args {
   dpi: number;
   seed: number;
   styles: Style[];
+  /** Resolution of the native pipeline's header crops: Korrigo's own (the view's) unless asked otherwise. */
+  nativeOcrDpi: number;
 }
 
 const parseArgs = (argv: readonly string[]): Args => {
-  const args: Args = { copies: 35, dpi: 200, seed: 7, styles: ['printed', 'handwriting'] };
+  const args: Args = { copies: 35, dpi: 200, seed: 7, styles: ['printed', 'handwriting'], nativeOcrDpi: VIEW_DPI };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') args.copies = 12;
     else if (arg === '--copies') args.copies = Number(argv[++i]);
     else if (arg === '--dpi') args.dpi = Number(argv[++i]);
     else if (arg === '--seed') args.seed = Number(argv[++i]);
+    else if (arg === '--native-ocr-dpi') args.nativeOcrDpi = Number(argv[++i]);
     else if (arg === '--styles') args.styles = (argv[++i] ?? '').split(',') as Style[];
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
@@ -186,7 +189,7 @@ const main = async (): Promise<void> => {
           pageCount: scan.truth.pageCount,
           firstPages,
           viewDpi: VIEW_DPI,
-          ocrDpi: OCR_DPI,
+          ocrDpi: args.nativeOcrDpi,
           headerShare: HEADER_SHARE,
         });
         anchorMs = run.wallMs;
@@ -247,7 +250,7 @@ const main = async (): Promise<void> => {
     [header, header.map(() => '---'), ...body].map((row) => `| ${row.join(' | ')} |`).join('\n');
   process.stdout.write(
     `\nbench:import on ${os.availableParallelism()} cores, seed ${args.seed}, ${args.dpi} dpi scans, view ${VIEW_DPI} dpi, ` +
-      `headers read at ${VIEW_DPI} dpi (Korrigo, cut from the view) and ${OCR_DPI} dpi (native)\n\n`,
+      `headers read at ${VIEW_DPI} dpi (Korrigo, cut from the view) and ${args.nativeOcrDpi} dpi (native)\n\n`,
   );
   process.stdout.write(`${table(['set', 'copies', 'Korrigo upload→identified', 'native pipeline', 'ratio', 'bar', 'ok'], rows)}\n\n`);
   process.stdout.write(

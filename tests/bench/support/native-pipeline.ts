@@ -94,7 +94,7 @@ export const runNativePipeline = async (
           pdf,
           crop,
         ]);
-        const { stdout } = await run('tesseract', [`${crop}.png`, 'stdout', '-l', 'fra+eng', '--psm', '6'], {
+        const { stdout } = await run('tesseract', [`${crop}.png`, 'stdout', '-l', 'fra+eng', '--psm', '4'], {
           env: { ...process.env, OMP_THREAD_LIMIT: '1' },
         });
         return stdout;
