@@ -168,6 +168,12 @@ const main = async (): Promise<void> => {
       if (answer.status !== 202) throw new Error(`upload answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       const [finished] = await waitForScans(admin, examId, [String(answer.body.scanId)], 900_000);
       const korrigoMs = performance.now() - started;
+      // Where the time went: each scan event's offset from the upload's start, as the store recorded it.
+      const startedAt = Date.now() - korrigoMs;
+      const stages = (await api.runtime.store.readStream(`scan-${String(answer.body.scanId)}`)).map(
+        (event) => `${event.type} +${((Date.parse(event.recordedAt) - startedAt) / 1000).toFixed(1)}s`,
+      );
+      log(`   stages: ${stages.join(', ')}`);
       if (finished?.stage !== 'COMPLETED') throw new Error(`scan ended ${finished?.stage}: ${JSON.stringify(finished?.problem)}`);
       const desk = await deskOf(admin, examId);
       const ours = accuracy(
