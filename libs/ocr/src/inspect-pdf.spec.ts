@@ -107,6 +107,27 @@ describe('a copier-style scan', () => {
     expect(written!.headerInkRatio).toBeLessThan(EMPTY_HEADER_INK);
   });
 
+  it('masks the header of the pages that may start a copy, and cuts it out for OCR, from the same pixels', async () => {
+    const region = { x: 0, y: 0, width: 1, height: 0.25 };
+    const [first, second] = await pool.renderPages(fileOf('scan'), { pages: [1, 2], masked: { region, pages: [1] } });
+    expect(second!.maskedImage).toBeUndefined();
+    const crop = await loadImage(first!.headerCrop!);
+    expect([crop.width, crop.height]).toEqual([1240, Math.ceil(0.25 * 1754)]);
+    const masked = await loadImage(first!.maskedImage!);
+    expect([masked.width, masked.height]).toEqual([1240, 1754]);
+    const canvas = createCanvas(masked.width, masked.height);
+    canvas.getContext('2d').drawImage(masked, 0, 0);
+    const header = canvas.getContext('2d').getImageData(0, 0, 1240, 438).data;
+    expect(header.every((value) => value > 240)).toBe(true);
+    const cropCanvas = createCanvas(crop.width, crop.height);
+    cropCanvas.getContext('2d').drawImage(crop, 0, 0);
+    expect(
+      cropCanvas
+        .getContext('2d')
+        .getImageData(0, 0, crop.width, crop.height)
+        .data.some((value) => value < 128),
+    ).toBe(true);
+  });
   it('draws the same pixels through the JPEG fast path as through pdf.js, rotated page included', async () => {
     const slow = new RenderPool({ size: 1, fastPath: false, viewFormat: 'jpeg' });
     try {

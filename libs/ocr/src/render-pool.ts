@@ -19,6 +19,10 @@ export interface RenderedPage {
   inkRatio: number;
   /** The same share in the header band (top quarter), for the split's "no header" check. */
   headerInkRatio?: number;
+  /** For a page named in `masked`: the view with its header region painted white, in the view's format. */
+  maskedImage?: Buffer;
+  /** For a page named in `masked`: the header region of the view (JPEG), cut from the same pixels. */
+  headerCrop?: Buffer;
 }
 export interface HeaderCrop {
   number: number;
@@ -93,19 +97,33 @@ export class RenderPool {
     this.settings = { limits: this.limits, fastPath: options.fastPath ?? true, viewFormat: options.viewFormat ?? 'jpeg' };
   }
 
-  /** Renders the given pages (all when omitted) at `dpi` (default 150); `onPage` is called as each finishes, in any order. */
+  /**
+   * Renders the given pages (all when omitted) at `dpi` (default 150); `onPage` is called as each finishes, in any order.
+   * The pages in `masked.pages` (those that may start a copy) also come back masked, with their header crop.
+   */
   async renderPages(
     file: string,
-    options: { pages?: number[]; dpi?: number; onPage?: (page: RenderedPage) => void | Promise<void>; signal?: AbortSignal } = {},
+    options: {
+      pages?: number[];
+      dpi?: number;
+      onPage?: (page: RenderedPage) => void | Promise<void>;
+      signal?: AbortSignal;
+      masked?: { region: PageRegion; pages: Iterable<number> };
+    } = {},
   ): Promise<RenderedPage[]> {
     const dpi = checkDpi(options.dpi ?? 150);
     options.pages?.forEach(checkPage);
+    const mask = options.masked && { ...options.masked.region };
+    if (mask) checkRegion(mask);
+    const masked = new Set(options.masked?.pages ?? []);
     const pages = await this.run(
       file,
       options.signal,
       async (job, submit) => {
         const numbers = options.pages ?? range((await submit({ type: 'count', job: job.id, file, settings: this.settings })) as number);
-        return numbers.map((page) => submit({ type: 'render', job: job.id, file, settings: this.settings, page, dpi }));
+        return numbers.map((page) =>
+          submit({ type: 'render', job: job.id, file, settings: this.settings, page, dpi, ...(mask && masked.has(page) ? { mask } : {}) }),
+        );
       },
       options.onPage && ((output) => options.onPage!(toRenderedPage(output))),
     );
@@ -307,8 +325,15 @@ const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.
 
 function toRenderedPage(output: RenderOutput | number): RenderedPage {
   if (typeof output === 'number' || output.kind !== 'page') throw new Error('render worker answered a page with a region');
-  const { number, bytes, mime, width, height, inkRatio, headerInkRatio } = output;
-  return { number, image: { bytes: asBuffer(bytes), mime, width, height }, inkRatio, headerInkRatio };
+  const { number, bytes, mime, width, height, inkRatio, headerInkRatio, maskedBytes, headerCrop } = output;
+  return {
+    number,
+    image: { bytes: asBuffer(bytes), mime, width, height },
+    inkRatio,
+    headerInkRatio,
+    ...(maskedBytes ? { maskedImage: asBuffer(maskedBytes) } : {}),
+    ...(headerCrop ? { headerCrop: asBuffer(headerCrop) } : {}),
+  };
 }
 
 function checkDpi(dpi: number): number {

@@ -26,7 +26,18 @@ import type { ScanImage } from './scan-image.js';
 export type WorkerRequest =
   | { type: 'inspect'; id: number; file: string; limits: ScanLimits }
   | { type: 'count'; id: number; job: string; file: string; settings: RenderSettings }
-  | { type: 'render'; id: number; job: string; file: string; settings: RenderSettings; page: number; dpi: number; region?: PageRegion }
+  | {
+      type: 'render';
+      id: number;
+      job: string;
+      file: string;
+      settings: RenderSettings;
+      page: number;
+      dpi: number;
+      region?: PageRegion;
+      /** The exam's header region, for a page that may start a copy: the masked twin and the header crop come back too. */
+      mask?: PageRegion;
+    }
   | { type: 'close'; job: string };
 
 export interface RenderSettings {
@@ -45,6 +56,10 @@ export type RenderOutput =
       height: number;
       inkRatio: number;
       headerInkRatio: number;
+      /** With `mask`: the view with its header region painted white, in the view's format. */
+      maskedBytes?: Uint8Array;
+      /** With `mask`: the header region itself (JPEG), what OCR reads. */
+      headerCrop?: Uint8Array;
     }
   | { kind: 'region'; number: number; bytes: Uint8Array; width: number; height: number };
 
@@ -70,6 +85,10 @@ const isRenderWorker = (workerData as { korrigoRenderWorker?: boolean } | null)?
 const scanImages = isRenderWorker && (workerData as { fastPath?: boolean }).fastPath ? await import('./scan-image.js') : null;
 
 const VIEW_QUALITY = 80;
+/** The masked twin replaces the view for correctors: the quality maskHeader (apps/api) uses for JPEG. */
+const MASKED_JPEG_QUALITY = 85;
+/** The header crop is read by OCR: a light compression, so that its artefacts do not blur thin pen strokes. */
+const HEADER_QUALITY = 90;
 
 export async function openPdf(bytes: Uint8Array, options: { render: boolean; limits: ScanLimits }): Promise<PDFDocumentProxy> {
   return pdfjs.getDocument({
@@ -165,8 +184,8 @@ async function render(open: OpenFile, request: Extract<WorkerRequest, { type: 'r
     if (width * height > limits.maxPagePixels)
       throw rejection.pageTooManyPixels(request.page, (width * height) / 1e6, limits.maxPagePixels / 1e6);
     const viewport = page.getViewport({ scale: request.dpi / 72, offsetX: -region.x * full.width, offsetY: -region.y * full.height });
-    const { canvas, context } = canvasFactory(open.pdf).create(width, height);
     const scan = await scanImageOf(open, page, limits);
+    const { canvas, context } = canvasFactory(open.pdf).create(width, height);
     if (!scan || !(await drawScanImage(scan, context, viewport))) await drawWithPdfjs(page, canvas, context, viewport, request.page);
     if (request.region)
       return {
@@ -177,8 +196,10 @@ async function render(open: OpenFile, request: Extract<WorkerRequest, { type: 'r
         height,
       };
     const format = request.settings.viewFormat;
+    const ink = measureInk(open.pdf, canvas);
     const bytes = await encodeCanvas(canvas, format, VIEW_QUALITY);
-    return { kind: 'page', number: request.page, bytes, mime: `image/${format}`, width, height, ...measureInk(open.pdf, canvas) };
+    const masked = request.mask ? await maskAndCrop(open.pdf, canvas, request.mask, format) : {};
+    return { kind: 'page', number: request.page, bytes, mime: `image/${format}`, width, height, ...ink, ...masked };
   } finally {
     page.cleanup();
   }
@@ -250,6 +271,34 @@ function measureInk(pdf: PDFDocumentProxy, canvas: Canvas): { inkRatio: number; 
   small.context.imageSmoothingEnabled = true;
   small.context.drawImage(canvas, 0, 0, width, height);
   return inkRatios(small.context.getImageData(0, 0, width, height).data, width, height);
+}
+
+/**
+ * A copy's first page, from the pixels already drawn (no second decode on the main thread): the header
+ * region is cut out for OCR, then painted white on the view canvas (its view is already encoded).
+ * The region is computed as apps/api's maskHeader does, so either path gives the same rectangle.
+ */
+async function maskAndCrop(
+  pdf: PDFDocumentProxy,
+  canvas: Canvas,
+  header: PageRegion,
+  format: 'webp' | 'jpeg',
+): Promise<{ maskedBytes: Uint8Array; headerCrop: Uint8Array }> {
+  const x = Math.floor(header.x * canvas.width);
+  const y = Math.floor(header.y * canvas.height);
+  const width = Math.max(1, Math.min(canvas.width - x, Math.ceil(header.width * canvas.width)));
+  const height = Math.max(1, Math.min(canvas.height - y, Math.ceil(header.height * canvas.height)));
+  const crop = canvasFactory(pdf).create(width, height);
+  crop.context.drawImage(canvas, x, y, width, height, 0, 0, width, height);
+  const headerCrop = encodeCanvas(crop.canvas, 'jpeg', HEADER_QUALITY);
+  const context = canvas.getContext('2d');
+  context.save();
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  context.fillStyle = '#ffffff';
+  context.fillRect(x, y, width, height);
+  context.restore();
+  const maskedBytes = format === 'webp' ? encodeCanvas(canvas, 'webp', VIEW_QUALITY) : encodeCanvas(canvas, 'jpeg', MASKED_JPEG_QUALITY);
+  return { maskedBytes: await maskedBytes, headerCrop: await headerCrop };
 }
 
 // ---------------------------------------------------------------------------------------------

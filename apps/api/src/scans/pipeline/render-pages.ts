@@ -44,6 +44,8 @@ export const renderPages = async (run: ScanRun, scan: ScanState): Promise<void> 
       pages,
       dpi: VIEW_DPI,
       signal,
+      // Masked and cropped in the worker, from the pixels it drew: no second decode here.
+      masked: { region: run.headerRegion, pages: firstPages },
       onPage: async (page) => {
         const kept = await keepPage(run, page, firstPages.has(page.number) ? reader : null);
         // `pending` read after the await: a flush meanwhile gave the previous batch away.
@@ -82,6 +84,10 @@ const keepPage = async (run: ScanRun, page: RenderedPage, reader: HeaderReader |
     ...(page.headerInkRatio === undefined ? {} : { headerInkRatio: clamp(page.headerInkRatio) }),
   };
   if (!reader) return kept;
+  if (page.maskedImage && page.headerCrop && kept.headerInkRatio !== undefined) {
+    run.headers.start(view.key, page.headerCrop, reader);
+    return { ...kept, maskedImageBlobKey: (await run.runtime.blobs.put(page.maskedImage)).key };
+  }
   const masked = await maskHeader(image.bytes, image.mime, run.headerRegion, { keepHeader: true });
   if (masked.header) run.headers.start(view.key, masked.header, reader);
   const stored = await run.runtime.blobs.put(masked.bytes);
