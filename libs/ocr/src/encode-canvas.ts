@@ -20,3 +20,8 @@ export const encodeCanvas = async (canvas: EncodableCanvas, format: 'png' | 'jpe
     pinned.delete(canvas);
   }
 };
+
+/** A view and its masked twin (the twin replaces the view for correctors): WebP at 80, JPEG at 85. */
+export const MASKED_QUALITY = { webp: 80, jpeg: 85 } as const;
+/** The header crop is read by OCR: a light compression, so that its artefacts do not blur thin pen strokes. */
+export const HEADER_QUALITY = 90;

@@ -14,3 +14,4 @@ export * from './vision-reader.js';
 export * from './match-roster.js';
 export * from './normalise-name.js';
 export * from './encode-canvas.js';
+export * from './mask-header.js';

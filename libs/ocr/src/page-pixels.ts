@@ -68,3 +68,20 @@ function chunk(type: string, body: Buffer): Buffer {
   out.writeUInt32BE(crc32(out.subarray(4, 8 + body.length)), 8 + body.length);
   return out;
 }
+
+/**
+ * The pixel rectangle of a region given in fractions of an image: rounded outwards (a pixel half
+ * inside the region is masked too), kept inside the image, never empty. The worker's masked twin,
+ * the pipeline's fallback mask and the file route's mask all cut and paint this one rectangle.
+ */
+export function regionRect(
+  region: { x: number; y: number; width: number; height: number },
+  width: number,
+  height: number,
+): { x: number; y: number; width: number; height: number } {
+  const x = Math.min(width - 1, Math.max(0, Math.floor(region.x * width)));
+  const y = Math.min(height - 1, Math.max(0, Math.floor(region.y * height)));
+  const right = Math.min(width, Math.ceil((region.x + region.width) * width));
+  const bottom = Math.min(height, Math.ceil((region.y + region.height) * height));
+  return { x, y, width: Math.max(1, right - x), height: Math.max(1, bottom - y) };
+}

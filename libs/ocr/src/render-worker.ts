@@ -7,10 +7,10 @@ import type { Canvas, Image as CanvasImage, SKRSContext2D } from '@napi-rs/canva
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy, PageViewport } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { findActiveContent, inspectDocument, type PdfInspection } from './inspect-pdf.js';
-import { greyPng, inkRatios } from './page-pixels.js';
+import { greyPng, inkRatios, regionRect } from './page-pixels.js';
 import { type ScanLimits, ScanRejectedError, maxImagePixels, rejection } from './pdf-limits.js';
 import type { PageRegion } from './render-pool.js';
-import { encodeCanvas } from './encode-canvas.js';
+import { HEADER_QUALITY, MASKED_QUALITY, encodeCanvas } from './encode-canvas.js';
 import type { ScanImage } from './scan-image.js';
 
 /**
@@ -85,10 +85,6 @@ const isRenderWorker = (workerData as { korrigoRenderWorker?: boolean } | null)?
 const scanImages = isRenderWorker && (workerData as { fastPath?: boolean }).fastPath ? await import('./scan-image.js') : null;
 
 const VIEW_QUALITY = 80;
-/** The masked twin replaces the view for correctors: the quality maskHeader (apps/api) uses for JPEG. */
-const MASKED_JPEG_QUALITY = 85;
-/** The header crop is read by OCR: a light compression, so that its artefacts do not blur thin pen strokes. */
-const HEADER_QUALITY = 90;
 
 export async function openPdf(bytes: Uint8Array, options: { render: boolean; limits: ScanLimits }): Promise<PDFDocumentProxy> {
   return pdfjs.getDocument({
@@ -276,7 +272,7 @@ function measureInk(pdf: PDFDocumentProxy, canvas: Canvas): { inkRatio: number; 
 /**
  * A copy's first page, from the pixels already drawn (no second decode on the main thread): the header
  * region is cut out for OCR, then painted white on the view canvas (its view is already encoded).
- * The region is computed as apps/api's maskHeader does, so either path gives the same rectangle.
+ * The rectangle is regionRect's, as in maskHeader (mask-header.ts), so either path masks the same pixels.
  */
 async function maskAndCrop(
   pdf: PDFDocumentProxy,
@@ -284,10 +280,7 @@ async function maskAndCrop(
   header: PageRegion,
   format: 'webp' | 'jpeg',
 ): Promise<{ maskedBytes: Uint8Array; headerCrop: Uint8Array }> {
-  const x = Math.floor(header.x * canvas.width);
-  const y = Math.floor(header.y * canvas.height);
-  const width = Math.max(1, Math.min(canvas.width - x, Math.ceil(header.width * canvas.width)));
-  const height = Math.max(1, Math.min(canvas.height - y, Math.ceil(header.height * canvas.height)));
+  const { x, y, width, height } = regionRect(header, canvas.width, canvas.height);
   const crop = canvasFactory(pdf).create(width, height);
   crop.context.drawImage(canvas, x, y, width, height, 0, 0, width, height);
   const headerCrop = encodeCanvas(crop.canvas, 'jpeg', HEADER_QUALITY);
@@ -297,7 +290,7 @@ async function maskAndCrop(
   context.fillStyle = '#ffffff';
   context.fillRect(x, y, width, height);
   context.restore();
-  const maskedBytes = format === 'webp' ? encodeCanvas(canvas, 'webp', VIEW_QUALITY) : encodeCanvas(canvas, 'jpeg', MASKED_JPEG_QUALITY);
+  const maskedBytes = encodeCanvas(canvas, format, MASKED_QUALITY[format]);
   return { maskedBytes: await maskedBytes, headerCrop: await headerCrop };
 }
 

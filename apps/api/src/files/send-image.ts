@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { HeaderRegion } from '#domain';
+import { type ImageMime, maskHeader } from '#ocr';
 import type { BlobContent, BlobStore } from '../runtime/blob-store.js';
-import { type ImageMime, maskHeader } from './mask-header.js';
 
 /** A page image is a few hundred kilobytes; a blob this large to mask in memory is not one. */
 const MAX_MASKED_BYTES = 64 * 1024 * 1024;

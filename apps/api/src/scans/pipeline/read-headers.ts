@@ -1,9 +1,8 @@
 import { buffer } from 'node:stream/consumers';
 import { MAX_COPY_NOTE_LENGTH, type ScanState } from '#domain';
-import { type RosterEntry, matchRoster } from '#ocr';
+import { type RosterEntry, cropHeader, matchRoster } from '#ocr';
 import { mapLimited } from '../../shared/command-context.js';
 import { ChangeCopyCommand } from '../../copies/change-copy/change-copy.command.js';
-import { cropHeader } from './header-mask.js';
 import type { ReadHeader } from './header-readings.js';
 import { PIPELINE_ACTOR, type ScanRun } from './pipeline-context.js';
 import { type LoadedCopy, isDiscarded, loadCopies } from './scan-copies.js';

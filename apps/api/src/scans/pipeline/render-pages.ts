@@ -1,6 +1,5 @@
 import { type ScanPage, type ScanState, copyFirstPages } from '#domain';
 import type { HeaderReader, RenderedPage } from '#ocr';
-import { maskHeader } from './header-mask.js';
 import { type ScanRun, VIEW_DPI } from './pipeline-context.js';
 
 /** Pages per PagesRendered: the progress step, and about this much rendering is redone after a crash. */
@@ -84,14 +83,10 @@ const keepPage = async (run: ScanRun, page: RenderedPage, reader: HeaderReader |
     ...(page.headerInkRatio === undefined ? {} : { headerInkRatio: clamp(page.headerInkRatio) }),
   };
   if (!reader) return kept;
-  if (page.maskedImage && page.headerCrop && kept.headerInkRatio !== undefined) {
-    run.headers.start(view.key, page.headerCrop, reader);
-    return { ...kept, maskedImageBlobKey: (await run.runtime.blobs.put(page.maskedImage)).key };
-  }
-  const masked = await maskHeader(image.bytes, image.mime, run.headerRegion, { keepHeader: true });
-  if (masked.header) run.headers.start(view.key, masked.header, reader);
-  const stored = await run.runtime.blobs.put(masked.bytes);
-  return { ...kept, maskedImageBlobKey: stored.key, headerInkRatio: kept.headerInkRatio ?? clamp(masked.headerInkRatio) };
+  // The pool masks and crops every page named in `masked` from the pixels it drew (render-worker.ts).
+  if (!page.maskedImage || !page.headerCrop) throw new Error(`the render pool sent page ${page.number} without its masked twin`);
+  run.headers.start(view.key, page.headerCrop, reader);
+  return { ...kept, maskedImageBlobKey: (await run.runtime.blobs.put(page.maskedImage)).key };
 };
 
 const clamp = (ratio: number): number => Math.min(1, Math.max(0, Number.isFinite(ratio) ? ratio : 0));

@@ -1,8 +1,7 @@
 import { buffer } from 'node:stream/consumers';
 import type { ScanCopy, ScanPage, ScanState } from '#domain';
-import { splitCopies } from '#ocr';
+import { maskHeader, splitCopies } from '#ocr';
 import { scanCopyId, scanPageId } from '../scan-ids.js';
-import { maskHeader } from './header-mask.js';
 import type { ScanRun } from './pipeline-context.js';
 
 /**
@@ -48,5 +47,5 @@ const maskedKey = async (run: ScanRun, page: ScanPage): Promise<string> => {
   if (!blob) throw new Error(`the image of page ${page.number} (blob ${page.imageBlobKey}) is missing from the blob store`);
   const bytes = await buffer(blob.stream);
   const mime = bytes.subarray(8, 12).toString('latin1') === 'WEBP' ? 'image/webp' : 'image/jpeg';
-  return (await run.runtime.blobs.put((await maskHeader(bytes, mime, run.headerRegion)).bytes)).key;
+  return (await run.runtime.blobs.put(await maskHeader(bytes, mime, run.headerRegion))).key;
 };
