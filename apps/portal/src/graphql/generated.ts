@@ -63,20 +63,6 @@ export type ScanMode = 'CLASS' | 'SINGLE';
 /** Where an uploaded PDF is in the import pipeline */
 export type ScanStage = 'COMPLETED' | 'FAILED' | 'MATCHING' | 'READING' | 'REJECTED' | 'RENDERING' | 'SPLITTING' | 'UPLOADED';
 
-export type AnnotationFieldsFragment = {
-  annotationId: string;
-  kind: AnnotationKind;
-  pageId: string;
-  x: number | null;
-  y: number | null;
-  w: number | null;
-  h: number | null;
-  points: Array<Array<number>> | null;
-  text: string | null;
-  color: string | null;
-  strokeWidth: number | null;
-};
-
 export type CopyHistoryQueryVariables = Exact<{
   copyId: string | number;
 }>;
@@ -116,16 +102,16 @@ export type CopyAtQuery = {
     pages: Array<{ pageId: string; number: number; position: number; imageUrl: string | null }>;
     annotations: Array<{
       annotationId: string;
-      kind: AnnotationKind;
       pageId: string;
+      kind: AnnotationKind;
+      points: Array<Array<number>> | null;
+      strokeWidth: number | null;
+      color: string | null;
       x: number | null;
       y: number | null;
       w: number | null;
       h: number | null;
-      points: Array<Array<number>> | null;
       text: string | null;
-      color: string | null;
-      strokeWidth: number | null;
     }>;
     scores: Array<{ questionId: string; points: number; scaleVersion: number }>;
     remarks: Array<{ questionId: string; text: string }>;
@@ -1298,24 +1284,6 @@ export class TypedDocumentString<TResult, TVariables> extends String implements 
     return this.value;
   }
 }
-export const AnnotationFieldsFragmentDoc = new TypedDocumentString(
-  `
-    fragment AnnotationFields on Annotation {
-  annotationId
-  kind
-  pageId
-  x
-  y
-  w
-  h
-  points
-  text
-  color
-  strokeWidth
-}
-    `,
-  { fragmentName: 'AnnotationFields' },
-) as unknown as TypedDocumentString<AnnotationFieldsFragment, unknown>;
 export const ViewerFieldsFragmentDoc = new TypedDocumentString(
   `
     fragment ViewerFields on Viewer {
@@ -1715,7 +1683,7 @@ export const CopyAtDocument = new TypedDocumentString(`
       imageUrl
     }
     annotations {
-      ...AnnotationFields
+      ...AnnotationViewFields
     }
     scores {
       questionId
@@ -1728,18 +1696,18 @@ export const CopyAtDocument = new TypedDocumentString(`
     }
   }
 }
-    fragment AnnotationFields on Annotation {
+    fragment AnnotationViewFields on Annotation {
   annotationId
-  kind
   pageId
+  kind
+  points
+  strokeWidth
+  color
   x
   y
   w
   h
-  points
   text
-  color
-  strokeWidth
 }`) as unknown as TypedDocumentString<CopyAtQuery, CopyAtQueryVariables>;
 export const MeDocument = new TypedDocumentString(`
     query Me {

@@ -1,7 +1,9 @@
 import { client } from '@/graphql/client';
+import { subscribe } from '@/graphql/live';
 import {
   type DeskCopyFieldsFragment,
   type DeskFilter,
+  IdentificationDeskChangedDocument,
   IdentificationDeskDocument,
   type IdentificationDeskQuery,
   type IdentificationProgressFieldsFragment,
@@ -35,4 +37,23 @@ export const loadDeskCopies = async (
     if (!page.nextCursor) return { copies, progress: page.progress };
     after = page.nextCursor;
   }
+};
+
+/**
+ * Calls `changed` each time the exam's copies change (the desk's live signal, shared by the desk and
+ * the split review). The first message only says where things stand: the caller has just read the
+ * list, so it is not a change. Returns the unsubscribe.
+ */
+export const onDeskChanged = (examId: string, changed: () => void): (() => void) => {
+  let lastChange: string | null | undefined;
+  return subscribe(
+    IdentificationDeskChangedDocument,
+    { examId },
+    {
+      next: ({ identificationDeskChanged: change }) => {
+        if (lastChange !== undefined && change.changedAt !== lastChange) changed();
+        lastChange = change.changedAt ?? null;
+      },
+    },
+  );
 };

@@ -1,8 +1,8 @@
 import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
 import { client } from '@/graphql/client';
-import { ClearIdentificationDocument, IdentificationDeskChangedDocument, IdentifyCopyDocument } from '@/graphql/generated';
-import { liveStatus, subscribe } from '@/graphql/live';
-import { type DeskCopy, loadDeskCopies } from './desk-api';
+import { ClearIdentificationDocument, IdentifyCopyDocument } from '@/graphql/generated';
+import { liveStatus } from '@/graphql/live';
+import { type DeskCopy, loadDeskCopies, onDeskChanged } from './desk-api';
 
 const SETTLE_MS = 400;
 const UNDO_REASON = 'Annulée au bureau d’identification';
@@ -172,20 +172,11 @@ export const useIdentificationDesk = (examId: () => string) => {
   };
 
   let stop: (() => void) | null = null;
-  let lastChange: string | null | undefined;
   const listen = (): void => {
     stop?.();
-    lastChange = undefined;
-    stop = subscribe(
-      IdentificationDeskChangedDocument,
-      { examId: examId() },
-      {
-        next: ({ identificationDeskChanged: change }) => {
-          if (lastChange !== undefined && change.changedAt !== lastChange && !busy.value) refreshSoon();
-          lastChange = change.changedAt ?? null;
-        },
-      },
-    );
+    stop = onDeskChanged(examId(), () => {
+      if (!busy.value) refreshSoon();
+    });
   };
 
   watch(

@@ -1,15 +1,7 @@
 import { onScopeDispose, ref, shallowRef, watch } from 'vue';
 import { client } from '@/graphql/client';
-import {
-  ClearFlagDocument,
-  IdentificationDeskChangedDocument,
-  MergeCopiesDocument,
-  MovePageDocument,
-  ReorderPagesDocument,
-  SplitCopyDocument,
-} from '@/graphql/generated';
-import { subscribe } from '@/graphql/live';
-import { type DeskCopy, loadDeskCopies } from '@/components/identification/desk-api';
+import { ClearFlagDocument, MergeCopiesDocument, MovePageDocument, ReorderPagesDocument, SplitCopyDocument } from '@/graphql/generated';
+import { type DeskCopy, loadDeskCopies, onDeskChanged } from '@/components/identification/desk-api';
 import type { SplitIntent } from './split-actions';
 
 const SETTLE_MS = 400;
@@ -29,7 +21,6 @@ export const useSplitReview = (examId: () => string) => {
   const actionError = shallowRef<unknown>(null);
   let controller: AbortController | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let lastChange: string | null | undefined;
 
   const refresh = async (): Promise<void> => {
     controller?.abort();
@@ -88,25 +79,21 @@ export const useSplitReview = (examId: () => string) => {
   let stop: (() => void) | null = null;
   const listen = (): void => {
     stop?.();
-    lastChange = undefined;
-    stop = subscribe(
-      IdentificationDeskChangedDocument,
-      { examId: examId() },
-      {
-        next: ({ identificationDeskChanged: change }) => {
-          // The first message only says where things stand; the list was just read.
-          const first = lastChange === undefined;
-          if (!first && change.changedAt !== lastChange && !busy.value) {
-            clearTimeout(timer);
-            timer = setTimeout(() => void refresh(), SETTLE_MS);
-          }
-          lastChange = change.changedAt ?? null;
-        },
-      },
-    );
+    stop = onDeskChanged(examId(), () => {
+      if (busy.value) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void refresh(), SETTLE_MS);
+    });
   };
 
-  watch(examId, () => void Promise.all([refresh(), listen()]), { immediate: true });
+  watch(
+    examId,
+    () => {
+      void refresh();
+      listen();
+    },
+    { immediate: true },
+  );
   onScopeDispose(() => {
     controller?.abort();
     clearTimeout(timer);
