@@ -108,11 +108,23 @@ export class CopyReadModel {
   }
 
   async pages(copyId: string): Promise<CopyPageModel[]> {
-    const { rows } = await this.runtime.pool.query<Omit<CopyPageModel, 'imageUrl'> & { hasImage: boolean }>(
-      `SELECT page_id AS "pageId", number, position, image_blob_key IS NOT NULL AS "hasImage" FROM copy_pages WHERE copy_id = $1 ORDER BY position`,
-      [copyId],
+    return (await this.pagesOf([copyId])).get(copyId) ?? [];
+  }
+
+  /** The pages of several copies in one query, each copy's in reading order. */
+  async pagesOf(copyIds: readonly string[]): Promise<Map<string, CopyPageModel[]>> {
+    const { rows } = await this.runtime.pool.query<Omit<CopyPageModel, 'imageUrl'> & { copyId: string; hasImage: boolean }>(
+      `SELECT copy_id AS "copyId", page_id AS "pageId", number, position, image_blob_key IS NOT NULL AS "hasImage"
+       FROM copy_pages WHERE copy_id = ANY($1) ORDER BY copy_id, position`,
+      [copyIds],
     );
-    return rows.map(({ hasImage, ...page }) => ({ ...page, imageUrl: hasImage ? pageImageUrl(page.pageId) : null }));
+    const byCopy = new Map<string, CopyPageModel[]>();
+    for (const { copyId, hasImage, ...page } of rows) {
+      const pages = byCopy.get(copyId) ?? [];
+      pages.push({ ...page, imageUrl: hasImage ? pageImageUrl(page.pageId) : null });
+      byCopy.set(copyId, pages);
+    }
+    return byCopy;
   }
 
   async annotations(copyId: string): Promise<AnnotationModel[]> {

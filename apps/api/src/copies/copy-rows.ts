@@ -80,6 +80,10 @@ export const toSummary = (row: CopyRow): CopySummaryModel => ({
   revision: BigInt(row.revision_text),
 });
 
+/** A copy's flags as stored (note left out when none), in the GraphQL shape. */
+export const toFlags = (flags: CopyRow['flags']): CopyFlagModel[] =>
+  flags.map((flag) => ({ reason: flag.reason, note: flag.note ?? null }));
+
 export const toIdentity = (row: CopyRow): CopyIdentity => ({
   scanId: row.scan_id,
   student:
@@ -87,7 +91,7 @@ export const toIdentity = (row: CopyRow): CopyIdentity => ({
       ? { studentId: row.student_id, lastName: row.last_name, firstName: row.first_name ?? '', className: row.class_name ?? '' }
       : null,
   identificationMethod: row.identification_method,
-  flags: row.flags.map((flag): CopyFlagModel => ({ reason: flag.reason, note: flag.note ?? null })),
+  flags: toFlags(row.flags),
   correctorName: row.corrector_name,
 });
 

@@ -1,27 +1,12 @@
 import type { Command } from '../shared/event.js';
-import type { ScanCopy, ScanMode, ScanPage, ScanStage } from './scan.events.js';
+import type { ScanCopy, ScanPage, ScanRejected, ScanStage, ScanUploaded } from './scan.events.js';
 
 /**
  * What the upload endpoint (admin) and the scan pipeline (system) ask of a scan. Fields are checked
  * again at run time: they come from a multipart form and from processors.
  */
-export type UploadScan = Command<
-  'UploadScan',
-  {
-    scanId: string;
-    examId: string;
-    fileName: string;
-    pdfBlobKey: string;
-    size: number;
-    pageCount: number;
-    pagesPerCopy: number;
-    mode: ScanMode;
-  }
->;
-export type RejectScan = Command<
-  'RejectScan',
-  { scanId: string; examId: string; fileName: string; sha256: string | null; size: number; code: string; reason: string; page?: number }
->;
+export type UploadScan = Command<'UploadScan', Omit<ScanUploaded['data'], 'uploadedBy'>>;
+export type RejectScan = Command<'RejectScan', Omit<ScanRejected['data'], 'rejectedBy'>>;
 /** Pages already recorded are left out: a resumed render may send them again. */
 export type RecordRenderedPages = Command<'RecordRenderedPages', { pages: readonly ScanPage[] }>;
 export type SplitScan = Command<'SplitScan', { copies: readonly ScanCopy[]; warnings: readonly string[] }>;

@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import type { CopyEvent, CopyPage } from '#domain';
 import type { RecordedEvent } from '#event-store';
-import type { Projection } from '../runner/projection.js';
+import { type Projection, rowUpdater } from '../runner/projection.js';
 import { COPIES_DDL, COPIES_TABLES, COPY_EVENT_TYPES } from './copies.schema.js';
 import { notifyLockChange } from './copy-lock-channel.js';
 
@@ -30,11 +30,7 @@ export const copiesProjection: Projection = {
         await importCopy(db, copyId, event.data, at, revision);
         continue;
       }
-      const moved = await db.query(`UPDATE copies SET revision = $2, updated_at = $3 WHERE copy_id = $1 AND revision < $2`, [
-        copyId,
-        revision,
-        at,
-      ]);
+      const moved = await rowUpdater(db, 'copies', 'copy_id', copyId, recorded.revision)('updated_at = $3', [at]);
       if (moved.rowCount === 0) continue; // already applied, or an event of a copy never imported
       await applyChange(db, copyId, event, at);
     }

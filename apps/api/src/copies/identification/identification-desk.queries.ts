@@ -3,7 +3,9 @@ import type { HeaderCandidate } from '#domain';
 import { RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { badInput, notFound } from '../../shared/errors.js';
-import { headerImageUrl, pageImageUrl } from '../../files/file-urls.js';
+import { headerImageUrl } from '../../files/file-urls.js';
+import { CopyReadModel } from '../copy-read-model.js';
+import { toFlags } from '../copy-rows.js';
 import type { CopyFlagReason } from '../models/copy-admin.models.js';
 import type { CopyPageModel, CopyStatus } from '../models/copy.models.js';
 import type { DeskCandidateModel, DeskCopyModel, DeskStudentModel, IdentificationDeskModel } from './identification-desk.models.js';
@@ -63,7 +65,10 @@ const decodeCursor = (value: string): DeskRow['cursor'] => {
  */
 @Injectable()
 export class IdentificationDeskQueries {
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(CopyReadModel) private readonly copies: CopyReadModel,
+  ) {}
 
   async desk(examId: string, filter: DeskFilter, first: number, after: string | null): Promise<IdentificationDeskModel> {
     if (!Number.isInteger(first) || first < 1 || first > DESK_PAGE_MAX) throw badInput(`Entre 1 et ${DESK_PAGE_MAX} copies par page.`);
@@ -83,7 +88,7 @@ export class IdentificationDeskQueries {
     const page = rows.slice(0, first);
     const [progress, pages, candidates, identified] = await Promise.all([
       identificationProgress(this.runtime.pool, examId),
-      this.pagesOf(page.map((row) => row.copy_id)),
+      this.copies.pagesOf(page.map((row) => row.copy_id)),
       this.candidatesOf(examId, [...new Set(page.flatMap((row) => row.header?.candidates.map((c) => c.studentId) ?? []))]),
       this.students(page.flatMap((row) => (row.student_id ? [row.student_id] : []))),
     ]);
@@ -132,7 +137,7 @@ export class IdentificationDeskQueries {
       scanId: row.scan_id,
       pageNumbers: pages.map((p) => p.number),
       pages,
-      flags: row.flags.map((flag) => ({ reason: flag.reason, note: flag.note ?? null })),
+      flags: toFlags(row.flags),
       headerImageUrl: header?.imageBlobKey ? headerImageUrl(row.copy_id) : null,
       text: header?.text ?? null,
       confidence: header?.confidence ?? null,
@@ -148,31 +153,6 @@ export class IdentificationDeskQueries {
         : null,
       identificationMethod: row.identification_method,
     };
-  }
-
-  private async pagesOf(copyIds: string[]): Promise<Map<string, CopyPageModel[]>> {
-    const { rows } = await this.runtime.pool.query<{
-      copy_id: string;
-      page_id: string;
-      number: number;
-      position: number;
-      has_image: boolean;
-    }>(
-      `SELECT copy_id, page_id, number, position, image_blob_key IS NOT NULL AS has_image FROM copy_pages WHERE copy_id = ANY($1)
-       ORDER BY copy_id, position`,
-      [copyIds],
-    );
-    const byCopy = new Map<string, CopyPageModel[]>();
-    for (const row of rows) {
-      const page = {
-        pageId: row.page_id,
-        number: row.number,
-        position: row.position,
-        imageUrl: row.has_image ? pageImageUrl(row.page_id) : null,
-      };
-      byCopy.set(row.copy_id, [...(byCopy.get(row.copy_id) ?? []), page]);
-    }
-    return byCopy;
   }
 
   private async candidatesOf(examId: string, studentIds: string[]) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { assertPagesEditable, copyDecider, copyStreamId } from '#domain';
+import { copyDecider, copyStreamId } from '#domain';
 import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
@@ -29,10 +29,7 @@ export class MergeCopiesHandler implements ICommandHandler<MergeCopiesCommand> {
   async execute({ actor, targetCopyId, sourceCopyId }: MergeCopiesCommand): Promise<void> {
     if (targetCopyId === sourceCopyId) throw badInput('Une copie se fusionne avec une autre copie.');
     const source = await this.transfers.copy(sourceCopyId);
-    const target = await this.transfers.copy(targetCopyId, 'Copie de destination introuvable.');
-    if (target.examId !== source.examId) throw badInput('Les deux copies doivent appartenir au même examen.');
-    await this.transfers.beforeCorrection(source.examId);
-    assertPagesEditable(target);
+    await this.transfers.checkTarget(source, targetCopyId);
     const transferId = randomUUID();
     const by = { ...actor, correlationId: transferId };
     const command = { type: 'MergeInto', data: { targetCopyId, transferId }, metadata: metadataFor(actor) } as const;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { assertPagesEditable, copyDecider, copyStreamId } from '#domain';
+import { copyDecider, copyStreamId } from '#domain';
 import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
@@ -33,10 +33,7 @@ export class MovePageHandler implements ICommandHandler<MovePageCommand> {
       await this.commands.execute(new ReorderPagesCommand(actor, fromCopyId, [...others.slice(0, at), pageId, ...others.slice(at)]));
       return { fromCopyId, toCopyId };
     }
-    const target = await this.transfers.copy(toCopyId, 'Copie de destination introuvable.');
-    if (target.examId !== source.examId) throw badInput('Les deux copies doivent appartenir au même examen.');
-    await this.transfers.beforeCorrection(source.examId);
-    assertPagesEditable(target);
+    await this.transfers.checkTarget(source, toCopyId);
     const transferId = randomUUID();
     const command = {
       type: 'DetachPages',

@@ -1,11 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { type CopyEvent, type CopyPage, type CopyState, copyDecider, copyStreamId, examDecider, examStreamId } from '#domain';
+import {
+  type CopyEvent,
+  type CopyPage,
+  type CopyState,
+  assertPagesEditable,
+  copyDecider,
+  copyStreamId,
+  examDecider,
+  examStreamId,
+} from '#domain';
 import { type Position, comparePositions } from '#event-store';
 import { RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { type Actor, executeCommand, loadStream } from '../../shared/execute-command.js';
-import { ApiError, notFound } from '../../shared/errors.js';
+import { ApiError, badInput, notFound } from '../../shared/errors.js';
 import { ImportCopiesCommand } from '../import-copies/import-copies.command.js';
 
 /** What a PagesDetached asks of its target, with the exam and scan a split-off copy is imported into. */
@@ -64,6 +73,17 @@ export class PageTransfers {
         'Les copies de cet examen sont déjà réparties entre les correcteurs : leurs pages ne peuvent plus changer.',
       );
     }
+  }
+
+  /**
+   * Checks the copy that pages are moved or merged into: another live copy of the source's exam, before
+   * correction, whose pages may still change.
+   */
+  async checkTarget(source: { examId: string }, copyId: string): Promise<void> {
+    const target = await this.copy(copyId, 'Copie de destination introuvable.');
+    if (target.examId !== source.examId) throw badInput('Les deux copies doivent appartenir au même examen.');
+    await this.beforeCorrection(source.examId);
+    assertPagesEditable(target);
   }
 
   /** The transfer a source append recorded, if any. */
