@@ -9,7 +9,7 @@ import {
   comparePositions,
   formatPosition,
 } from '#event-store';
-import { CHECKPOINTS_DDL, lockCheckpoint, readCheckpoint, resetCheckpoint, saveCheckpoint } from './checkpoints.js';
+import { CHECKPOINTS_DDL, lockCheckpoint, readCheckpoint, readCheckpoints, resetCheckpoint, saveCheckpoint } from './checkpoints.js';
 import { type Projection, dropTables, handles } from './projection.js';
 
 export interface ProjectionStatus {
@@ -38,6 +38,10 @@ interface Loop {
   projection: Projection;
   running: boolean;
   stop: (() => Promise<void>) | null;
+  /** Makes a running loop re-read its checkpoint (a rebuild elsewhere) without giving up its lock. */
+  reread: (() => Promise<void>) | null;
+  /** Between a rebuild notice and the re-read: `checkpoint` is not to be trusted, the stored one is. */
+  stale: boolean;
   /** Where the loop is: every event up to here is applied (in memory: read-your-writes answers from it). */
   checkpoint: Position;
   /** What the checkpoint row holds; behind `checkpoint` while batches without relevant events wait to be saved. */
@@ -57,6 +61,9 @@ interface Loop {
  * every event only one of them reads. A crash loses only deferred positions, re-read on restart.
  */
 const FLUSH_MS = 1000;
+
+/** Whether the loop's in-memory checkpoint is the projection's (else the stored one is). */
+const live = (loop: Loop): boolean => loop.running && !loop.stale;
 
 /**
  * Runs projections (DESIGN §5): each reads `$all` from its checkpoint and writes its rows and its
@@ -85,6 +92,8 @@ export class ProjectionRunner {
         projection,
         running: false,
         stop: null,
+        reread: null,
+        stale: false,
         checkpoint: START,
         saved: START,
         unsaved: null,
@@ -175,25 +184,41 @@ export class ProjectionRunner {
     if (!this.stopped) await this.openLockSession().catch(() => undefined);
   }
 
-  /** A projection this runner owns was rebuilt: restart its loop from the reset checkpoint. */
+  /**
+   * A projection this runner owns was rebuilt: its loop goes on from the reset checkpoint, keeping
+   * the lock (an idle loop has no batch to notice the reset by itself).
+   */
   private async follow(name: string): Promise<void> {
     const loop = this.loops.get(name);
     if (!loop?.running || this.stopped) return;
-    await loop.stop?.();
-    await this.takeOver();
+    await loop.reread?.();
+  }
+
+  /** Where the loop (re)starts: the stored checkpoint, once the tables are in the projection's shape. */
+  private async resume(loop: Loop): Promise<void> {
+    await this.prepare(loop.projection);
+    loop.checkpoint = loop.saved = (await readCheckpoint(this.pool, loop.projection.name))?.position ?? START;
+    loop.unsaved = null;
   }
 
   private async run(loop: Loop): Promise<void> {
     const { projection } = loop;
-    await this.prepare(projection);
-    loop.checkpoint = loop.saved = (await readCheckpoint(this.pool, projection.name))?.position ?? START;
-    loop.unsaved = null;
+    await this.resume(loop);
     loop.running = true;
     let subscription: Subscription | null = null;
     let stopping = false;
+    let reread = false;
     const done = (async () => {
       try {
         while (!stopping) {
+          while (reread) {
+            reread = false;
+            const resumed = loop.queue.then(() => this.resume(loop)); // after any save or flush in flight
+            loop.queue = resumed.catch(() => undefined);
+            await resumed;
+          }
+          loop.stale = false;
+          if (stopping) break;
           subscription = this.store.subscribeToAll({ after: loop.checkpoint, maxBatch: this.options.batchSize ?? 1000 });
           for await (const batch of subscription) {
             if (!(await this.applyWithRetry(loop, batch))) break; // rebuilt elsewhere: follow from its new checkpoint
@@ -204,8 +229,8 @@ export class ProjectionRunner {
         loop.lastError = error instanceof Error ? error.message : String(error);
         this.log(`projection ${projection.name} stopped: ${loop.lastError}`);
       } finally {
-        loop.running = false;
-        loop.stop = null;
+        loop.running = loop.stale = false;
+        loop.stop = loop.reread = null;
         if (loop.flushTimer) clearTimeout(loop.flushTimer);
         loop.flushTimer = null;
         // A clean stop saves the deferred positions, so other processes read an exact checkpoint.
@@ -220,6 +245,10 @@ export class ProjectionRunner {
       stopping = true;
       await (subscription as Subscription | null)?.close();
       await done;
+    };
+    loop.reread = async () => {
+      reread = loop.stale = true;
+      await (subscription as Subscription | null)?.close();
     };
   }
 
@@ -370,7 +399,7 @@ export class ProjectionRunner {
     await this.ensureSchema();
     for (const name of names) {
       const loop = this.loops.get(name);
-      const checkpoint = loop?.running ? loop.checkpoint : (await readCheckpoint(this.pool, name))?.position;
+      const checkpoint = loop && live(loop) ? loop.checkpoint : (await readCheckpoint(this.pool, name))?.position;
       if (!checkpoint || comparePositions(checkpoint, position) < 0) return false;
     }
     return true;
@@ -385,13 +414,18 @@ export class ProjectionRunner {
   async status(): Promise<ProjectionStatus[]> {
     await this.ensureSchema();
     const head = await this.store.head();
+    const checkpoints = new Map((await readCheckpoints(this.pool)).map((checkpoint) => [checkpoint.name, checkpoint]));
+    // A projection that never applied an event is behind since the store's first one: read once, if needed.
+    let first: Promise<string | null> | null = null;
+    const firstEventAt = (): Promise<string | null> =>
+      (first ??= this.store.readAll({ maxCount: 1 }).then((events) => events[0]?.recordedAt ?? null));
     const statuses: ProjectionStatus[] = [];
     for (const loop of this.loops.values()) {
-      const stored = await readCheckpoint(this.pool, loop.projection.name);
-      const checkpoint = loop.running ? loop.checkpoint : (stored?.position ?? START);
+      const stored = checkpoints.get(loop.projection.name);
+      const checkpoint = live(loop) ? loop.checkpoint : (stored?.position ?? START);
       const caughtUp = !head || comparePositions(checkpoint, head.position) >= 0;
       const lastEventAt = stored?.lastEventAt ?? null;
-      const behindSince = lastEventAt ?? (caughtUp ? null : ((await this.store.readAll({ maxCount: 1 }))[0]?.recordedAt ?? null));
+      const behindSince = lastEventAt ?? (caughtUp ? null : await firstEventAt());
       const lagSeconds = caughtUp || !head || !behindSince ? 0 : (Date.parse(head.recordedAt) - Date.parse(behindSince)) / 1000;
       statuses.push({
         name: loop.projection.name,
