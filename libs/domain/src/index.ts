@@ -81,7 +81,7 @@ export {
 export { copyDecider, decideCopy } from './copy/copy.decider.js';
 export { assertPagesEditable } from './copy/copy-pages.js';
 export * from './copy/annotation.js';
-export { scorePoints, type GradingScaleSnapshot, type ScaleQuestion } from './copy/grading.js';
+export { scorePoints, sumPoints, type GradingScaleSnapshot, type ScaleQuestion } from './copy/grading.js';
 export { MAX_APPRECIATION_LENGTH, MAX_COPY_NOTE_LENGTH, MAX_COPY_REASON_LENGTH, MAX_REMARK_LENGTH } from './copy/copy.guards.js';
 
 // Scans (scan-<uuid>): an uploaded PDF and what the import pipeline made of it
