@@ -18,6 +18,7 @@ import { CopiesModule } from './copies/copies.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ScansModule } from './scans/scans.module.js';
 import { FilesModule } from './files/files.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 import { graphqlWsSubscriptions } from './shared/graphql-ws.js';
 import { formatError } from './shared/errors.js';
 import { queryLimitRules } from './shared/graphql-limits.js';
@@ -61,6 +62,7 @@ export class AppModule {
         AuditModule,
         ScansModule,
         FilesModule,
+        ExportsModule,
       ],
       controllers: [HealthController],
       providers: [BigIntScalar, SystemResolver],
