@@ -171,12 +171,17 @@ const RULES: Record<string, Rule> = {
         ? null
         : 'the exam office does not see the copy’s student',
   },
+  'Query.aiSuggestionStats': { allow: ADMIN_ONLY },
+  'Query.aiSuggestions': { allow: COPY_CORRECTOR },
+  'Query.aiSuggestionsStatus': { allow: EXAM_STAFF },
   'Query.classes': { allow: ADMIN_ONLY },
   'Query.copies': { allow: ADMIN_ONLY },
   'Query.copy': { allow: COPY_CORRECTOR },
   'Query.copyAt': { allow: ADMIN_ONLY },
   'Query.copyHistory': { allow: ADMIN_ONLY },
+  'Query.correctedCopiesArchive': { allow: ADMIN_ONLY },
   'Query.exam': { allow: EXAM_STAFF },
+  'Query.examAnswerKey': { allow: ADMIN_ONLY },
   'Query.exams': { allow: EXAM_STAFF },
   'Query.identificationDesk': { allow: ADMIN_ONLY },
   'Query.identificationProgress': { allow: ADMIN_ONLY },
@@ -210,6 +215,7 @@ const RULES: Record<string, Rule> = {
   'Query.users': { allow: ADMIN_ONLY },
 
   // Subscriptions
+  'Subscription.aiSuggestionChanged': { allow: COPY_CORRECTOR },
   'Subscription.copyLockChanged': { allow: EXAM_STAFF },
   'Subscription.identificationDeskChanged': { allow: ADMIN_ONLY },
   'Subscription.identificationQueue': { allow: ADMIN_ONLY },
@@ -303,6 +309,10 @@ const RULES: Record<string, Rule> = {
     },
   },
   'Mutation.awardScore': { allow: COPY_CORRECTOR, prepare: hold },
+  // AI suggestions are off in this fixture (no OPENAI_*): the holder is told so; no request exists to review.
+  'Mutation.requestAiSuggestions': { allow: COPY_CORRECTOR, prepare: hold, expectError: 'UNAVAILABLE' },
+  'Mutation.reviewAiSuggestion': { allow: COPY_CORRECTOR, prepare: hold, expectError: 'NOT_FOUND' },
+  'Mutation.defineAnswerKey': { allow: ADMIN_ONLY },
   'Mutation.writeRemark': { allow: COPY_CORRECTOR, prepare: hold },
   'Mutation.writeAppreciation': { allow: COPY_CORRECTOR, prepare: hold },
   'Mutation.unlockCopy': { allow: COPY_CORRECTOR, prepare: hold },

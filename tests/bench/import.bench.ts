@@ -9,6 +9,7 @@ import { createExamFor, uploadScan, waitForScans } from '../support/scan-upload.
 import type { ApiClient } from '../support/api-harness.js';
 import { startBenchApi } from './support/bench-api.js';
 import { startBenchCluster } from './support/bench-cluster.js';
+import { type CpuSample, cpuBetween, sampleCpu } from './support/cpu-seconds.js';
 import { nativeToolsPresent, runNativePipeline } from './support/native-pipeline.js';
 
 /**
@@ -66,6 +67,7 @@ const parseArgs = (argv: readonly string[]): Args => {
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const cpuSeconds = (value: number | null): string => (value === null ? '—' : `${value.toFixed(1)} s`);
 const percent = (part: number, whole: number): string => (whole === 0 ? '—' : `${((100 * part) / whole).toFixed(1)} %`);
 
 interface DeskItem {
@@ -156,6 +158,7 @@ const main = async (): Promise<void> => {
       const examId = await createExamFor(admin, className, `Bac blanc (${style})`);
 
       log(`   Korrigo: upload → identified (${(scan.pdf.length / 2 ** 20).toFixed(1)} MiB)`);
+      const cpuBefore = sampleCpu(cluster.clusterDir);
       const started = performance.now();
       const answer = await uploadScan(api.base, admin, examId, [{ name: `${style}.pdf`, bytes: scan.pdf }], {
         pagesPerCopy: String(PAGES_PER_COPY),
@@ -163,12 +166,14 @@ const main = async (): Promise<void> => {
       if (answer.status !== 202) throw new Error(`upload answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       const [finished] = await waitForScans(admin, examId, [String(answer.body.scanId)], 900_000);
       const korrigoMs = performance.now() - started;
+      const korrigoCpu = cpuBetween(cpuBefore, sampleCpu(cluster.clusterDir));
       // Where the time went: each scan event's offset from the upload's start, as the store recorded it.
       const startedAt = Date.now() - korrigoMs;
       const stages = (await api.runtime.store.readStream(`scan-${String(answer.body.scanId)}`)).map(
         (event) => `${event.type} +${((Date.parse(event.recordedAt) - startedAt) / 1000).toFixed(1)}s`,
       );
       log(`   stages: ${stages.join(', ')}`);
+      if (korrigoCpu) log(`   CPU: API process ${cpuSeconds(korrigoCpu.self)}, PostgreSQL ${cpuSeconds(korrigoCpu.postgres)}`);
       if (finished?.stage !== 'COMPLETED') throw new Error(`scan ended ${finished?.stage}: ${JSON.stringify(finished?.problem)}`);
       const desk = await deskOf(admin, examId);
       const ours = accuracy(
@@ -182,10 +187,12 @@ const main = async (): Promise<void> => {
       );
 
       let anchorMs: number | null = null;
+      let nativeCpu: CpuSample | null = null;
       let nativeAccuracy: Accuracy | null = null;
       if (native) {
         log('   native: pdftoppm + tesseract on the same file');
         const firstPages = scan.truth.copies.map((copy) => copy.firstPage);
+        const nativeBefore = sampleCpu();
         const run = await runNativePipeline(file, {
           pageCount: scan.truth.pageCount,
           firstPages,
@@ -194,6 +201,7 @@ const main = async (): Promise<void> => {
           headerShare: HEADER_SHARE,
         });
         anchorMs = run.wallMs;
+        nativeCpu = cpuBetween(nativeBefore, sampleCpu());
         log(`   native: render ${seconds(run.renderMs)}, OCR ${seconds(run.ocrMs)}`);
         // The native texts through the same matcher: tells OCR engines apart from matching.
         const roster: RosterEntry[] = students.map((student) => ({ ...student, studentId: student.studentId }));
@@ -219,6 +227,11 @@ const main = async (): Promise<void> => {
         anchorMs === null ? '—' : `${(korrigoMs / anchorMs).toFixed(2)}×`,
         '≤ 1.00×',
         anchorMs === null ? '—' : korrigoMs <= anchorMs ? 'yes' : 'NO',
+        cpuSeconds(korrigoCpu && korrigoCpu.self + (korrigoCpu.postgres ?? 0)),
+        cpuSeconds(nativeCpu && nativeCpu.children),
+        korrigoCpu && nativeCpu && nativeCpu.children > 0
+          ? `${((korrigoCpu.self + (korrigoCpu.postgres ?? 0)) / nativeCpu.children).toFixed(2)}×`
+          : '—',
       ]);
       const bar = style === 'printed' ? 98 : 70;
       for (const [engine, figures] of [
@@ -253,7 +266,11 @@ const main = async (): Promise<void> => {
     `\nbench:import on ${os.availableParallelism()} cores, seed ${args.seed}, ${args.dpi} dpi scans, view ${VIEW_DPI} dpi, ` +
       `headers read at ${VIEW_DPI} dpi (Korrigo, cut from the view) and ${args.nativeOcrDpi} dpi (native)\n\n`,
   );
-  process.stdout.write(`${table(['set', 'copies', 'Korrigo upload→identified', 'native pipeline', 'ratio', 'bar', 'ok'], rows)}\n\n`);
+  process.stdout.write(
+    `${table(['set', 'copies', 'Korrigo upload→identified', 'native pipeline', 'ratio', 'bar', 'ok', 'Korrigo CPU', 'native CPU', 'CPU ratio'], rows)}\n`,
+  );
+  // CPU seconds: this process (API, render and OCR workers) and its PostgreSQL, against the native tools' processes.
+  process.stdout.write(`CPU: ${os.loadavg()[0]!.toFixed(1)} load average at the end; CPU time barely depends on what else runs\n\n`);
   process.stdout.write(
     `${table(['set', 'reader', 'identified automatically', 'wrong automatic', 'top-3 recall (rest)', 'bar', 'ok'], accuracyRows)}\n`,
   );

@@ -10,9 +10,9 @@ import { PostgresEventStore } from '#event-store';
 import { ProjectionRunner, allProjections } from '#projections';
 import { AppModule } from '../../apps/api/src/app.module.js';
 import { AuthService } from '../../apps/api/src/auth/auth.service.js';
-import type { Runtime } from '../../apps/api/src/runtime/runtime.js';
-import { LocalBlobStore } from '../../apps/api/src/runtime/blob-store.js';
-import { loadConfig } from '../../apps/api/src/runtime/config.js';
+import { type Runtime, openBlobStore } from '../../apps/api/src/runtime/runtime.js';
+import { type BlobStore, LocalBlobStore } from '../../apps/api/src/runtime/blob-store.js';
+import { type S3Config, loadConfig } from '../../apps/api/src/runtime/config.js';
 import { servePortal } from '../../apps/api/src/portal.js';
 import { createTestDatabase, type TestDatabase } from './pg.js';
 
@@ -86,18 +86,25 @@ export const startApi = async (
     database?: TestDatabase;
     /** Serve the built portal (apps/portal/dist) on the API's origin, as `npm start` does: browser tests. */
     portal?: boolean;
+    /** Blobs in this bucket (e.g. the S3 stand-in's), opened as `npm start` opens S3_*, instead of a temp folder. */
+    s3?: S3Config;
   } = {},
 ): Promise<ApiHarness> => {
   const db = options.database ?? (await createTestDatabase());
   const store = await PostgresEventStore.create(db.pool, { pollIntervalMs: 100 });
   const blobDir = path.join(os.tmpdir(), `korrigo-blobs-${randomUUID()}`);
+  const config = { ...loadConfig(), env: options.env ?? 'test', readyMaxLagSeconds: 30, s3: options.s3 ?? null };
+  const blobs: BlobStore = config.s3 ? await openBlobStore({ ...config, dataDir: blobDir }) : new LocalBlobStore(blobDir);
   const runtime: Runtime = {
-    config: { ...loadConfig(), env: options.env ?? 'test', readyMaxLagSeconds: 30 },
+    config,
     pool: db.pool,
     store,
-    blobs: new LocalBlobStore(blobDir),
+    blobs,
     databaseLabel: 'test',
-    close: async () => store.close(),
+    close: async () => {
+      await store.close();
+      blobs.close?.();
+    },
   };
   const runner = new ProjectionRunner(store, db.pool, allProjections, { log: () => undefined });
   await runner.start();

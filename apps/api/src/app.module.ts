@@ -18,10 +18,14 @@ import { CopiesModule } from './copies/copies.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ScansModule } from './scans/scans.module.js';
 import { FilesModule } from './files/files.module.js';
+import { AiSuggestionsModule } from './ai-suggestions/ai-suggestions.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { graphqlWsSubscriptions } from './shared/graphql-ws.js';
 import { formatError } from './shared/errors.js';
 import { queryLimitRules } from './shared/graphql-limits.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { meteredRuntime } from './metrics/metered-store.js';
+import { countingErrors, graphqlMetricsPlugin } from './metrics/graphql-metrics.js';
 import type { RequestContext } from './auth/request-context.js';
 
 export const SCHEMA_FILE = path.resolve('apps/api/schema.gql');
@@ -47,13 +51,15 @@ export class AppModule {
           validationRules: queryLimitRules(),
           // Answers are per session (POST, cookies): no HTTP caching, so no per-field cache hints.
           // Apollo's default cache-control plugin otherwise wraps every field resolver (bench:api).
-          plugins: [ApolloServerPluginCacheControlDisabled()],
+          plugins: [ApolloServerPluginCacheControlDisabled(), graphqlMetricsPlugin()],
           subscriptions: graphqlWsSubscriptions(runtime),
-          formatError: formatError(runtime.config.env === 'development', (error) =>
-            process.stderr.write(`[graphql] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
+          formatError: countingErrors(
+            formatError(runtime.config.env === 'development', (error) =>
+              process.stderr.write(`[graphql] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
+            ),
           ),
         }),
-        CoreModule.register(runtime, runner),
+        CoreModule.register(meteredRuntime(runtime), runner),
         AuthModule,
         AccountsModule,
         RosterModule,
@@ -62,7 +68,9 @@ export class AppModule {
         AuditModule,
         ScansModule,
         FilesModule,
+        AiSuggestionsModule,
         ExportsModule,
+        MetricsModule,
       ],
       controllers: [HealthController],
       providers: [BigIntScalar, SystemResolver],

@@ -12,9 +12,9 @@ export const servePortal = (app: NestExpressApplication): boolean => {
   if (!existsSync(path.join(dist, 'index.html'))) return false;
   app.useStaticAssets(dist, { index: false, maxAge: '1h', immutable: false });
   const index = path.join(dist, 'index.html');
-  // Deep links (/admin/…, /correcteur/…, /eleve/…) load the single-page app.
+  // Deep links (/admin/…, /correcteur/…, /eleve/…) load the single-page app; /metrics is Prometheus's.
   app.use((request: Request, response: Response, next: NextFunction) => {
-    if (request.method !== 'GET' || request.path.startsWith('/api/')) return next();
+    if (request.method !== 'GET' || request.path.startsWith('/api/') || request.path === '/metrics') return next();
     response.sendFile(index);
   });
   return true;

@@ -32,7 +32,7 @@ export { splitPronoteName, type SplitName } from './roster/pronote-name.js';
 export type * from './exam/exam.events.js';
 export type * from './exam/exam.commands.js';
 export type { ExamState } from './exam/exam.state.js';
-export { examDecider, TITLE_MAX } from './exam/exam.decider.js';
+export { ANSWER_KEY_MAX, examDecider, TITLE_MAX } from './exam/exam.decider.js';
 export { examStreamId } from './exam/exam.events.js';
 export {
   LEAF_MAX_POINTS,
@@ -79,7 +79,11 @@ export {
   type CopyStatus,
 } from './copy/copy.state.js';
 export { copyDecider, decideCopy } from './copy/copy.decider.js';
+export * from './copy/corrected-copy.js';
 export { assertPagesEditable } from './copy/copy-pages.js';
+export * from './copy/ai-answer.js';
+export * from './copy/ai-suggestion.js';
+export type { AiRequestState, AiSuggestionsState } from './copy/ai-suggestion.state.js';
 export * from './copy/annotation.js';
 export { scorePoints, sumPoints, type GradingScaleSnapshot, type ScaleQuestion } from './copy/grading.js';
 export { MAX_APPRECIATION_LENGTH, MAX_COPY_NOTE_LENGTH, MAX_COPY_REASON_LENGTH, MAX_REMARK_LENGTH } from './copy/copy.guards.js';

@@ -181,8 +181,13 @@ async function render(open: OpenFile, request: Extract<WorkerRequest, { type: 'r
       throw rejection.pageTooManyPixels(request.page, (width * height) / 1e6, limits.maxPagePixels / 1e6);
     const viewport = page.getViewport({ scale: request.dpi / 72, offsetX: -region.x * full.width, offsetY: -region.y * full.height });
     const scan = await scanImageOf(open, page, limits);
-    const { canvas, context } = canvasFactory(open.pdf).create(width, height);
-    if (!scan || !(await drawScanImage(scan, context, viewport))) await drawWithPdfjs(page, canvas, context, viewport, request.page);
+    const kind = request.region ? 'region' : 'page';
+    let drawn = scan ? await drawScanImage(scan, keptCanvas(open.pdf, kind, width, height), viewport) : null;
+    if (!drawn) {
+      drawn = canvasFactory(open.pdf).create(width, height);
+      await drawWithPdfjs(page, drawn.canvas, drawn.context, viewport, request.page);
+    }
+    const { canvas, context } = drawn;
     if (request.region)
       return {
         kind: 'region',
@@ -232,11 +237,16 @@ async function drawWithPdfjs(
   }
 }
 
-/** The fast path: Skia decodes the JPEG natively (libjpeg-turbo) and draws it where pdf.js would, through the same viewport. */
-async function drawScanImage(scan: ScanImage, context: SKRSContext2D, viewport: PageViewport): Promise<boolean> {
+/**
+ * The fast path: Skia decodes the JPEG natively (libjpeg-turbo) and draws it where pdf.js would, through
+ * the same viewport, on `target`; null (nothing drawn) when the JPEG does not decode to its declared size.
+ */
+async function drawScanImage(scan: ScanImage, target: CanvasAndContext, viewport: PageViewport): Promise<CanvasAndContext | null> {
   const image = await decodeImage(scan.jpeg).catch(() => null);
-  if (!image || image.width !== scan.width || image.height !== scan.height) return false;
+  if (!image || image.width !== scan.width || image.height !== scan.height) return null;
+  const { context } = target;
   context.save();
+  context.setTransform(1, 0, 0, 1, 0, 0);
   context.fillStyle = '#ffffff';
   context.fillRect(0, 0, context.canvas.width, context.canvas.height);
   context.imageSmoothingEnabled = true;
@@ -248,22 +258,44 @@ async function drawScanImage(scan: ScanImage, context: SKRSContext2D, viewport: 
   context.transform(1 / scan.width, 0, 0, -1 / scan.height, 0, 1);
   context.drawImage(image, 0, 0);
   context.restore();
-  return true;
+  return target;
 }
 
-const decodeImage = (bytes: Uint8Array): Promise<CanvasImage> =>
-  new Promise((resolve, reject) => {
-    const image = new canvasModule.Image();
-    image.onload = () => resolve(image);
+/**
+ * The fast path's canvases and decoded image are kept from one page to the next (a worker draws one
+ * page at a time, and a scan's pages share a size): new ones for every page made V8 collect garbage on
+ * every page under their native memory's pressure, each time a full mark of pdf.js's heap.
+ * pdf.js, which may stop halfway through a page, always draws on a new canvas.
+ */
+const kept = new Map<'page' | 'region' | 'ink' | 'crop', CanvasAndContext>();
+
+function keptCanvas(pdf: PDFDocumentProxy, role: 'page' | 'region' | 'ink' | 'crop', width: number, height: number): CanvasAndContext {
+  const found = kept.get(role);
+  if (found && found.canvas.width === width && found.canvas.height === height) return found;
+  const made = canvasFactory(pdf).create(width, height);
+  kept.set(role, made);
+  return made;
+}
+
+let keptImage: CanvasImage | null = null;
+
+const decodeImage = async (bytes: Uint8Array): Promise<CanvasImage> => {
+  const image = keptImage ?? new canvasModule.Image();
+  keptImage = null; // an image whose decoding failed is not reused
+  await new Promise<void>((resolve, reject) => {
+    image.onload = () => resolve();
     image.onerror = reject;
     image.src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   });
+  keptImage = image;
+  return image;
+};
 
 /** Ink is measured on a half-size copy (75 dpi for a view): averaging keeps thin pen strokes, at a quarter of the pixels. */
 function measureInk(pdf: PDFDocumentProxy, canvas: Canvas): { inkRatio: number; headerInkRatio: number } {
   const width = Math.max(1, Math.round(canvas.width / 2));
   const height = Math.max(1, Math.round(canvas.height / 2));
-  const small = canvasFactory(pdf).create(width, height);
+  const small = keptCanvas(pdf, 'ink', width, height);
   small.context.imageSmoothingEnabled = true;
   small.context.drawImage(canvas, 0, 0, width, height);
   return inkRatios(small.context.getImageData(0, 0, width, height).data, width, height);
@@ -281,7 +313,7 @@ async function maskAndCrop(
   format: 'webp' | 'jpeg',
 ): Promise<{ maskedBytes: Uint8Array; headerCrop: Uint8Array }> {
   const { x, y, width, height } = regionRect(header, canvas.width, canvas.height);
-  const crop = canvasFactory(pdf).create(width, height);
+  const crop = keptCanvas(pdf, 'crop', width, height);
   crop.context.drawImage(canvas, x, y, width, height, 0, 0, width, height);
   const headerCrop = encodeCanvas(crop.canvas, 'jpeg', HEADER_QUALITY);
   const context = canvas.getContext('2d');

@@ -9,6 +9,7 @@ export { examsProjection } from './exams/exams.projection.js';
 export { examCopiesProjection, EXAM_COPY_STATUS_SQL } from './exams/exam-copies.projection.js';
 export * from './copies/index.js';
 export { scansProjection, SCAN_STAGE_SQL } from './scans/scans.projection.js';
+export { aiSuggestionsProjection } from './ai-suggestions/ai-suggestions.projection.js';
 
 import { auditLogProjection } from './audit-log/audit-log.projection.js';
 import { streamSummaryProjection } from './stream-summary/stream-summary.projection.js';
@@ -18,6 +19,7 @@ import { examsProjection } from './exams/exams.projection.js';
 import { examCopiesProjection } from './exams/exam-copies.projection.js';
 import { copiesProjection, copyExamsProjection } from './copies/index.js';
 import { scansProjection } from './scans/scans.projection.js';
+import { aiSuggestionsProjection } from './ai-suggestions/ai-suggestions.projection.js';
 import type { Projection } from './runner/projection.js';
 
 /** Every read model of the product, in the order they are set up. */
@@ -31,4 +33,5 @@ export const allProjections: readonly Projection[] = [
   copiesProjection,
   copyExamsProjection,
   scansProjection,
+  aiSuggestionsProjection,
 ];

@@ -87,8 +87,21 @@ export const summarise = (event: CopyEvent, before: CopyState, ctx: SummaryConte
       return event.data.text === '' ? 'Appréciation effacée' : `Appréciation : « ${event.data.text} »`;
     case 'CopyFinalized':
       return `Copie finalisée : ${event.data.total.toLocaleString('fr-FR')} / ${event.data.max.toLocaleString('fr-FR')} (barème v${event.data.scaleVersion})`;
+    case 'AiSuggestionRequested':
+      return `Suggestions IA demandées par ${ctx.name(event.data.by)} (modèle ${event.data.model})`;
+    case 'AiSuggestionProduced':
+      return `Suggestions IA reçues pour ${event.data.suggestions.length} question(s) en ${(event.data.latencyMs / 1000).toLocaleString('fr-FR')} s`;
+    case 'AiSuggestionFailed':
+      return `Suggestions IA en échec : ${event.data.reason.message}`;
+    case 'AiSuggestionReviewed': {
+      const verb = { accepted: 'acceptée', edited: 'modifiée', dismissed: 'ignorée' }[event.data.decision];
+      const given = event.data.points === undefined ? '' : ` (${points(event.data.points)})`;
+      return `Suggestion IA ${verb} par ${ctx.name(event.data.by)} : ${ctx.question(event.data.questionId)}${given}`;
+    }
     case 'CopyReopened':
       return `Copie rouverte par ${ctx.name(event.data.adminId)}${because(event.data.reason)}`;
+    case 'CorrectedCopyRendered':
+      return `PDF de la copie corrigée produit${event.data.named ? ' (version anonyme et version nominative)' : ' (version anonyme)'}`;
   }
 };
 

@@ -13,6 +13,7 @@ import { burnVerification, generateOneTimeCode, hashPassword, normaliseAccessCod
 import { CSRF_COOKIE, SESSION_COOKIE, type RequestContext } from './request-context.js';
 import { type Session, type SessionRole, SessionStore } from './sessions.js';
 import { LIMITS, SignInThrottle } from './throttle.js';
+import { metrics } from '../metrics/metrics.js';
 
 export type Portal = 'admin' | 'teacher' | 'student';
 
@@ -49,8 +50,10 @@ export class AuthService {
       { key: `address:${ctx.address}`, limit: LIMITS.perAddress },
     ];
     const wait = await this.throttle.retryAfter(keys);
-    if (wait > 0)
+    if (wait > 0) {
+      metrics.signIns.inc({ portal, outcome: 'throttled' });
       throw new ApiError('FORBIDDEN', `Trop de tentatives : réessayez dans ${Math.ceil(wait / 60)} min.`, { retryAfterSeconds: wait });
+    }
     const account = portal === 'student' ? await this.findStudent(loginKey) : await this.findStaff(loginKey);
     const secret = account?.passwordHash ?? account?.accessCodeHash ?? null;
     const valid = secret
@@ -58,6 +61,7 @@ export class AuthService {
       : (await burnVerification(password), false);
     if (!account || !valid || !account.active || account.role !== portal) {
       await this.throttle.recordFailure(keys.map((k) => k.key));
+      metrics.signIns.inc({ portal, outcome: 'refused' });
       if (account && account.role !== 'student')
         await this.recordStaffSignIn(account.id, ctx.address, valid && !account.active ? 'account-deactivated' : 'wrong-password', false);
       if (account && valid && account.active && account.role !== portal)
@@ -65,6 +69,7 @@ export class AuthService {
       throw unauthenticated(GENERIC_FAILURE);
     }
     await this.throttle.clear([`account:${loginKey}`]);
+    metrics.signIns.inc({ portal, outcome: 'success' });
     if (account.role !== 'student') await this.recordStaffSignIn(account.id, ctx.address, null, true);
     const { token, session } = await this.sessions.create(account.id, account.role, account.mustChangePassword);
     this.setCookies(ctx.res, token, session);

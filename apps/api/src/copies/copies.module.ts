@@ -9,6 +9,7 @@ import { SplitCopyHandler } from './split-correction/split-copy.handler.js';
 import { SplitCorrectionResolver } from './split-correction/split-correction.resolver.js';
 import { TransferCompletionProcessor } from './split-correction/transfer-completion.processor.js';
 import { Module } from '@nestjs/common';
+import { CorrectedCopiesModule } from '../corrected-copies/corrected-copies.module.js';
 import { ChangeCopyHandler } from './change-copy/change-copy.handler.js';
 import { CopyAdminResolver } from './copy-admin.resolver.js';
 import { CopyCorrectionResolver } from './copy-correction.resolver.js';
@@ -28,6 +29,7 @@ import { StudentResults } from './student-results.js';
  * correction, correctors' lots and statistics, students' results, and live lock changes.
  */
 @Module({
+  imports: [CorrectedCopiesModule],
   providers: [
     CopyReadModel,
     StudentResults,

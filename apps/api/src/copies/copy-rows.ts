@@ -1,3 +1,5 @@
+import type { CorrectedCopyPdf } from '#domain';
+import { correctedPdfOf } from '../corrected-copies/corrected-pdf.model.js';
 import type { CopyFlagModel, CopyIdentity } from './models/copy-admin.models.js';
 import type { CopyFlagReason } from './models/copy-admin.models.js';
 import type { AnnotationModel, CopyLockModel, CopyStatus, CopySummaryModel } from './models/copy.models.js';
@@ -42,6 +44,7 @@ export interface CopyRow {
   page_count: number;
   flags: { reason: CopyFlagReason; note?: string }[];
   appreciation: string;
+  corrected_pdf: CorrectedCopyPdf | null;
   updated_at: Date;
   revision_text: string;
   holder_name: string | null;
@@ -78,6 +81,7 @@ export const toSummary = (row: CopyRow): CopySummaryModel => ({
   finalisedAt: iso(row.finalised_at),
   updatedAt: row.updated_at.toISOString(),
   revision: BigInt(row.revision_text),
+  correctedPdf: correctedPdfOf(row, 'anonymous'),
 });
 
 /** A copy's flags as stored (note left out when none), in the GraphQL shape. */
@@ -93,6 +97,7 @@ export const toIdentity = (row: CopyRow): CopyIdentity => ({
   identificationMethod: row.identification_method,
   flags: toFlags(row.flags),
   correctorName: row.corrector_name,
+  correctedPdf: correctedPdfOf(row, row.student_id ? 'named' : 'anonymous'),
 });
 
 /** An annotation as stored in its event (copy_annotations.body), in the GraphQL shape. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { GradingQuestion } from '#domain';
+import type { CorrectedCopyPdf, GradingQuestion } from '#domain';
+import { correctedPdfOf } from '../corrected-copies/corrected-pdf.model.js';
 import { RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { CopyReadModel } from './copy-read-model.js';
@@ -16,6 +17,7 @@ interface ResultRow {
   exam_date: string | null;
   published_at: Date | null;
   scale: GradingQuestion[] | null;
+  corrected_pdf: CorrectedCopyPdf | null;
 }
 
 /**
@@ -31,7 +33,7 @@ export class StudentResults {
 
   async of(studentId: string): Promise<StudentResultModel[]> {
     const { rows } = await this.runtime.pool.query<ResultRow>(
-      `SELECT c.copy_id, c.exam_id, c.total, c.max, c.appreciation, e.title, e.subject, e.exam_date, e.published_at, e.scale
+      `SELECT c.copy_id, c.exam_id, c.total, c.max, c.appreciation, e.title, e.subject, e.exam_date, e.published_at, e.scale, c.corrected_pdf
        FROM copies c JOIN copy_exams e ON e.exam_id = c.exam_id
        WHERE c.student_id = $1 AND c.finalised AND e.published
        ORDER BY e.published_at DESC NULLS LAST, e.title`,
@@ -73,6 +75,7 @@ export class StudentResults {
       appreciation: row.appreciation,
       pages,
       annotations,
+      correctedPdf: correctedPdfOf({ copy_id: row.copy_id, status: 'finalised', corrected_pdf: row.corrected_pdf }, 'named'),
     };
   }
 }

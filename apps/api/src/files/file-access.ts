@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { HeaderRegion } from '#domain';
+import type { CorrectedCopyPdf, CorrectedCopyVariant, HeaderRegion } from '#domain';
 import type { Session } from '../auth/sessions.js';
 import { RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -11,6 +11,28 @@ import type { Runtime } from '../runtime/runtime.js';
 export interface FileGrant {
   readonly key: string;
   readonly mask: HeaderRegion | null;
+}
+
+/** A corrected-copy PDF a caller may download: which variant, and the name it is saved under. */
+export interface CorrectedCopyGrant {
+  readonly copyId: string;
+  readonly key: string;
+  readonly sha256: string;
+  readonly variant: CorrectedCopyVariant;
+  readonly anonymousCode: string;
+  readonly student: { lastName: string; firstName: string; className: string | null } | null;
+}
+
+interface CorrectedCopyRow {
+  anonymous_code: string;
+  corrector_id: string | null;
+  student_id: string | null;
+  finalised: boolean;
+  corrected_pdf: CorrectedCopyPdf | null;
+  published: boolean;
+  last_name: string | null;
+  first_name: string | null;
+  class_name: string | null;
 }
 
 interface PageRow {
@@ -65,6 +87,34 @@ export class FileAccess {
     return key ? { key, mask: null } : null;
   }
 
+  /**
+   * A copy's corrected PDF (issue 6): the admin gets the named variant (the anonymous one while the
+   * copy is unidentified), its corrector the anonymous one, the student concerned the named one once
+   * the exam's results are published. 'pending': the caller may have it, but it is not built yet.
+   */
+  async correctedCopy(session: Session, copyId: string): Promise<CorrectedCopyGrant | 'pending' | null> {
+    const { rows } = await this.runtime.pool.query<CorrectedCopyRow>(
+      `SELECT c.anonymous_code, c.corrector_id, c.student_id, c.finalised, c.corrected_pdf, coalesce(e.published, false) AS published,
+         s.last_name, s.first_name, s.class_name
+       FROM copies c LEFT JOIN copy_exams e ON e.exam_id = c.exam_id LEFT JOIN students s ON s.student_id = c.student_id
+       WHERE c.copy_id = $1`,
+      [copyId],
+    );
+    const row = rows[0];
+    if (!row?.finalised) return null;
+    const variant = correctedVariant(session, row);
+    if (!variant) return null;
+    const pdf = row.corrected_pdf;
+    if (!pdf) return 'pending';
+    const file = variant === 'named' ? pdf.named : pdf.anonymous;
+    if (!file) return 'pending'; // identified after the build: the named variant is being made
+    const student =
+      variant === 'named' && row.last_name !== null
+        ? { lastName: row.last_name, firstName: row.first_name ?? '', className: row.class_name }
+        : null;
+    return { copyId, key: file.pdfBlobKey, sha256: file.sha256, variant, anonymousCode: row.anonymous_code, student };
+  }
+
   private pageGrant(session: Session, row: PageRow): FileGrant | null {
     const plain = row.image_blob_key;
     switch (session.role) {
@@ -82,3 +132,14 @@ export class FileAccess {
     }
   }
 }
+
+const correctedVariant = (session: Session, row: CorrectedCopyRow): CorrectedCopyVariant | null => {
+  switch (session.role) {
+    case 'admin':
+      return row.student_id ? 'named' : 'anonymous';
+    case 'teacher':
+      return row.corrector_id === session.userId ? 'anonymous' : null;
+    case 'student':
+      return row.student_id === session.userId && row.published ? 'named' : null;
+  }
+};

@@ -9,3 +9,9 @@ export const pageImageUrl = (pageId: string): string => `/${FILES_ROUTE}/pages/$
 
 /** A copy's header crop, for the identification desk (admins only). */
 export const headerImageUrl = (copyId: string): string => `/${FILES_ROUTE}/copies/${encodeURIComponent(copyId)}/header`;
+
+/** A copy's corrected PDF: the server picks the variant for the caller (issue 6). */
+export const correctedCopyUrl = (copyId: string): string => `/${FILES_ROUTE}/copies/${encodeURIComponent(copyId)}/corrected.pdf`;
+
+/** Every corrected PDF of an exam in one ZIP (admins only). */
+export const correctedCopiesArchiveUrl = (examId: string): string => `/${FILES_ROUTE}/exams/${encodeURIComponent(examId)}/corrected.zip`;

@@ -25,15 +25,20 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) response: Response): Promise<object> {
     const maxLag = this.runtime.config.readyMaxLagSeconds;
     try {
-      const [head, projections] = await Promise.all([this.runtime.store.head(), this.runner.status()]);
+      const [head, projections, blobError] = await Promise.all([this.runtime.store.head(), this.runner.status(), this.probeBlobs()]);
       const lagging = projections.filter((p) => !p.running || p.lagSeconds > maxLag).map((p) => p.name);
-      const ok = lagging.length === 0;
+      const ok = lagging.length === 0 && blobError === null;
       response.status(ok ? 200 : 503);
+      const reasons = [
+        ...(lagging.length === 0 ? [] : [`projections behind by more than ${maxLag}s or not running: ${lagging.join(', ')}`]),
+        ...(blobError === null ? [] : [blobError]),
+      ];
       return {
         status: ok ? 'ready' : 'not ready',
         store: { kind: this.runtime.store.kind, reachable: true, hasEvents: head !== null },
+        ...(this.runtime.blobs.probe ? { blobs: { kind: 's3', reachable: blobError === null } } : {}),
         projections: projections.map((p) => ({ name: p.name, running: p.running, caughtUp: p.caughtUp, lagSeconds: p.lagSeconds })),
-        ...(ok ? {} : { reason: `projections behind by more than ${maxLag}s or not running: ${lagging.join(', ')}` }),
+        ...(ok ? {} : { reason: reasons.join('; ') }),
       };
     } catch (error) {
       response.status(503);
@@ -42,6 +47,16 @@ export class HealthController {
         store: { kind: this.runtime.store.kind, reachable: false },
         reason: error instanceof Error ? error.message : String(error),
       };
+    }
+  }
+
+  /** A remote blob store (S3) answers with these credentials: null when it does, or has nothing to probe. */
+  private async probeBlobs(): Promise<string | null> {
+    try {
+      await this.runtime.blobs.probe?.();
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
     }
   }
 }

@@ -8,8 +8,8 @@ import { pipeline } from 'node:stream/promises';
 /**
  * Original PDFs, page images and generated PDFs (DESIGN §2). Content-addressed: a blob's key is the
  * sha256 of its bytes (64 lowercase hex), so storing the same file twice keeps one copy and a key
- * in an event names exactly one content. The interface is what an S3-compatible store will also
- * implement (`S3_*`); only the local folder exists today.
+ * in an event names exactly one content. Two implementations: the local folder below, and an
+ * S3-compatible bucket (`S3_*`, s3-blob-store.ts); tests/contract holds both to one contract.
  */
 export interface BlobStore {
   /** Stores the content and resolves to its key. With `expectedKey`, refuses content that hashes otherwise. */
@@ -19,6 +19,10 @@ export interface BlobStore {
   has(key: string): Promise<boolean>;
   /** Every key, in no particular order. */
   list(): AsyncIterable<string>;
+  /** Throws when a remote store cannot be reached or refuses these credentials (readiness). */
+  probe?(): Promise<void>;
+  /** Lets go of connections, when the store holds any. */
+  close?(): void;
 }
 
 export interface StoredBlob {

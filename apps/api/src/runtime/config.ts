@@ -13,7 +13,46 @@ export interface Config {
   readonly embeddedPgPort: number;
   /** /api/health/ready fails when a projection is further behind than this. */
   readonly readyMaxLagSeconds: number;
+  /** METRICS_TOKEN: Prometheus scrapes /metrics with it as a Bearer token; unset, only a signed-in admin reads /metrics. */
+  readonly metricsToken: string | undefined;
   readonly scans: ScanConfig;
+  /** AI-suggested scores (issue 6): off (null) unless OPENAI_API_KEY and OPENAI_MODEL are set. */
+  readonly ai: AiConfig | null;
+  /** S3-compatible blob storage (S3_*); blobs under `<dataDir>/blobs` when null. */
+  readonly s3: S3Config | null;
+}
+
+/** A bucket on AWS, MinIO, Garage, Scaleway, OVH…: all four of endpoint, bucket and keys, or none. */
+export interface S3Config {
+  readonly endpoint: string;
+  readonly bucket: string;
+  /** S3_REGION: the region signed into each request (default us-east-1; Garage: its `s3_region`). */
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** S3_PREFIX: keys are `<prefix><sha256>`, to share a bucket (default none). */
+  readonly prefix: string;
+  /** S3_FORCE_PATH_STYLE (default true): `<endpoint>/<bucket>/<key>`; false: `<bucket>.<endpoint host>/<key>`. */
+  readonly forcePathStyle: boolean;
+}
+
+/** An OpenAI-compatible vision model (OPENAI_BASE_URL: a school's own server) and how hard to press it. */
+export interface AiConfig {
+  readonly baseURL: string | undefined;
+  readonly apiKey: string;
+  readonly model: string;
+  /** AI_TIMEOUT_MS: one call to the provider (default 60 s). */
+  readonly timeoutMs: number;
+  /** AI_MAX_ATTEMPTS: calls per request when the provider times out, is busy (429) or fails (5xx). */
+  readonly maxAttempts: number;
+  /** AI_RETRY_BASE_MS: the first backoff, doubled at each retry. */
+  readonly retryBaseMs: number;
+  /** AI_CONCURRENCY: calls in flight at once in this process. */
+  readonly concurrency: number;
+  /** AI_QUEUE_LIMIT: requests waiting beyond those in flight; more are refused. */
+  readonly queueLimit: number;
+  /** AI_RATE_PER_MINUTE: requests per exam and minute. */
+  readonly ratePerMinute: number;
 }
 
 /** Scan import (DESIGN §7). */
@@ -60,6 +99,13 @@ const nonEmpty = (name: string): string | undefined => {
   return value ? value : undefined;
 };
 
+/** A shared secret: long enough not to be found by trying. */
+const secret = (name: string, minLength: number): string | undefined => {
+  const value = nonEmpty(name);
+  if (value !== undefined && value.length < minLength) throw new Error(`${name} must be at least ${minLength} characters long`);
+  return value;
+};
+
 export const loadConfig = (): Config => {
   const env = process.env.NODE_ENV === 'production' ? 'production' : process.env.NODE_ENV === 'test' ? 'test' : 'development';
   return {
@@ -71,7 +117,52 @@ export const loadConfig = (): Config => {
     eventStoreTimeoutMs: int('EVENTSTORE_TIMEOUT_MS', 10_000),
     embeddedPgPort: int('EMBEDDED_PG_PORT', 5488),
     readyMaxLagSeconds: int('READY_MAX_LAG_SECONDS', 30),
+    metricsToken: secret('METRICS_TOKEN', 16),
     scans: loadScanConfig(),
+    ai: loadAiConfig(),
+    s3: loadS3Config(),
+  };
+};
+
+const loadS3Config = (): S3Config | null => {
+  const required = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+  const optional = ['S3_REGION', 'S3_PREFIX', 'S3_FORCE_PATH_STYLE'];
+  const missing = required.filter((name) => !nonEmpty(name));
+  if (missing.length === required.length) {
+    const stray = optional.filter((name) => nonEmpty(name));
+    if (stray.length > 0) throw new Error(`${stray.join(', ')} set without S3_ENDPOINT: S3 storage needs ${required.join(', ')}`);
+    return null;
+  }
+  if (missing.length > 0) throw new Error(`S3 storage needs ${required.join(', ')}; missing: ${missing.join(', ')}`);
+  const endpoint = nonEmpty('S3_ENDPOINT')!;
+  if (!/^https?:\/\/[^/]/.test(endpoint)) throw new Error(`S3_ENDPOINT must be an http:// or https:// URL, got "${endpoint}"`);
+  const pathStyle = (nonEmpty('S3_FORCE_PATH_STYLE') ?? 'true').toLowerCase();
+  if (pathStyle !== 'true' && pathStyle !== 'false') throw new Error(`S3_FORCE_PATH_STYLE must be true or false, got "${pathStyle}"`);
+  return {
+    endpoint,
+    bucket: nonEmpty('S3_BUCKET')!,
+    region: nonEmpty('S3_REGION') ?? 'us-east-1',
+    accessKeyId: nonEmpty('S3_ACCESS_KEY_ID')!,
+    secretAccessKey: nonEmpty('S3_SECRET_ACCESS_KEY')!,
+    prefix: nonEmpty('S3_PREFIX') ?? '',
+    forcePathStyle: pathStyle === 'true',
+  };
+};
+
+const loadAiConfig = (): AiConfig | null => {
+  const apiKey = nonEmpty('OPENAI_API_KEY');
+  const model = nonEmpty('OPENAI_MODEL');
+  if (!apiKey || !model) return null;
+  return {
+    baseURL: nonEmpty('OPENAI_BASE_URL'),
+    apiKey,
+    model,
+    timeoutMs: Math.max(1, int('AI_TIMEOUT_MS', 60_000)),
+    maxAttempts: Math.max(1, int('AI_MAX_ATTEMPTS', 3)),
+    retryBaseMs: int('AI_RETRY_BASE_MS', 1_000),
+    concurrency: Math.max(1, int('AI_CONCURRENCY', 2)),
+    queueLimit: int('AI_QUEUE_LIMIT', 20),
+    ratePerMinute: Math.max(1, int('AI_RATE_PER_MINUTE', 30)),
   };
 };
 

@@ -4,6 +4,7 @@ import { type EventStore, EventStoreDbStore, PostgresEventStore } from '#event-s
 
 import { type BlobStore, LocalBlobStore } from './blob-store.js';
 import type { Config } from './config.js';
+import { S3BlobStore } from './s3-blob-store.js';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres.js';
 
 /** What every process (API, ops CLI) opens from the same configuration. */
@@ -12,7 +13,7 @@ export interface Runtime {
   /** The read models' database (and the PostgreSQL event store's, when that is the store). */
   readonly pool: pg.Pool;
   readonly store: EventStore;
-  /** Files referenced by events (`<DATA_DIR>/blobs`). */
+  /** Files referenced by events: `<DATA_DIR>/blobs`, or an S3-compatible bucket (S3_*). */
   readonly blobs: BlobStore;
   /** Where the read models live, for messages: 'embedded' or the external URL without its password. */
   readonly databaseLabel: string;
@@ -28,6 +29,7 @@ const redact = (url: string): string => {
 };
 
 export const openRuntime = async (config: Config, options: { poolSize?: number } = {}): Promise<Runtime> => {
+  const blobs = await openBlobStore(config);
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
   try {
     const url = config.databaseUrl ?? (await ensureDatabase(embedded!.url, 'korrigo'));
@@ -43,7 +45,7 @@ export const openRuntime = async (config: Config, options: { poolSize?: number }
       config,
       pool,
       store,
-      blobs: new LocalBlobStore(path.join(config.dataDir, 'blobs')),
+      blobs,
       databaseLabel: embedded ? `embedded (${config.dataDir}/postgres)` : redact(url),
       shuttingDown: () => {
         closing = true;
@@ -51,12 +53,28 @@ export const openRuntime = async (config: Config, options: { poolSize?: number }
       close: async () => {
         closing = true;
         await store.close();
+        blobs.close?.();
         await pool.end();
         await embedded?.stop();
       },
     };
   } catch (error) {
+    blobs.close?.();
     await embedded?.stop();
     throw error;
   }
+};
+
+/** A bucket that cannot be used is a misconfiguration: said at startup rather than at the first scan. */
+export const openBlobStore = async (config: Config): Promise<BlobStore> => {
+  if (!config.s3) return new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+  const blobs = new S3BlobStore(config.s3, { spoolDir: path.join(config.dataDir, 'tmp') });
+  try {
+    await blobs.probe();
+  } catch (error) {
+    blobs.close();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`S3 blob storage unusable (check S3_ENDPOINT, S3_BUCKET and the keys): ${reason}`, { cause: error });
+  }
+  return blobs;
 };

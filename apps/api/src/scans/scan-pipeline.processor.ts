@@ -12,6 +12,7 @@ import { OcrEngines } from './pipeline/ocr-engines.js';
 import { type ScanRun, scanRecorder } from './pipeline/pipeline-context.js';
 import { runScan } from './pipeline/run-scan.js';
 import { ScanFile, removeAbandonedTemporaryFiles } from './pipeline/scan-file.js';
+import { metrics } from '../metrics/metrics.js';
 
 const POLL_MS = 2_000;
 /** A scan that keeps meeting an unavailable store or database is retried this many times, then failed. */
@@ -151,6 +152,7 @@ export class ScanPipeline implements OnApplicationBootstrap, OnModuleDestroy {
       if (attempts < MAX_TRANSIENT_ATTEMPTS) {
         this.backoff.set(run.scanId, { attempts, until: Date.now() + 1000 * 2 ** attempts });
         this.log(`scan ${run.scanId} paused at ${run.stage} (attempt ${attempts}): ${String(error)}`);
+        metrics.scans.inc({ outcome: 'paused' });
         return;
       }
     }
@@ -158,6 +160,7 @@ export class ScanPipeline implements OnApplicationBootstrap, OnModuleDestroy {
     if (!(error instanceof ScanRejectedError)) {
       this.log(`scan ${run.scanId} failed at ${run.stage}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
+    metrics.scans.inc({ outcome: error instanceof ScanRejectedError ? 'rejected' : 'failed' });
     await run.record({ type: 'FailScan', data: failureOf(run.stage, error) });
   }
 

@@ -6,6 +6,12 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What the corrector did with a suggestion */
+export type AiReviewDecision = 'ACCEPTED' | 'DISMISSED' | 'EDITED';
+
+/** Where a request for AI suggestions is */
+export type AiSuggestionStatus = 'FAILED' | 'PENDING' | 'PRODUCED';
+
 export type AnnotationInput = {
   /** A uuid made by the portal: a retry of the same annotation is harmless */
   annotationId: string | number;
@@ -62,6 +68,132 @@ export type ScanMode = 'CLASS' | 'SINGLE';
 
 /** Where an uploaded PDF is in the import pipeline */
 export type ScanStage = 'COMPLETED' | 'FAILED' | 'MATCHING' | 'READING' | 'REJECTED' | 'RENDERING' | 'SPLITTING' | 'UPLOADED';
+
+export type AiSuggestionRequestFieldsFragment = {
+  requestId: string;
+  status: AiSuggestionStatus;
+  model: string;
+  comment: string | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  suggestions: Array<{
+    questionId: string;
+    points: number;
+    justification: string;
+    confidence: number;
+    decision: AiReviewDecision | null;
+    reviewedPoints: number | null;
+  }>;
+};
+
+export type AiSuggestionsStatusQueryVariables = Exact<{ [key: string]: never }>;
+
+export type AiSuggestionsStatusQuery = { aiSuggestionsStatus: { enabled: boolean; model: string | null } };
+
+export type RequestAiSuggestionsMutationVariables = Exact<{
+  copyId: string | number;
+}>;
+
+export type RequestAiSuggestionsMutation = {
+  requestAiSuggestions: {
+    requestId: string;
+    status: AiSuggestionStatus;
+    model: string;
+    comment: string | null;
+    failureCode: string | null;
+    failureMessage: string | null;
+    suggestions: Array<{
+      questionId: string;
+      points: number;
+      justification: string;
+      confidence: number;
+      decision: AiReviewDecision | null;
+      reviewedPoints: number | null;
+    }>;
+  };
+};
+
+export type ReviewAiSuggestionMutationVariables = Exact<{
+  copyId: string | number;
+  requestId: string | number;
+  questionId: string | number;
+  decision: AiReviewDecision;
+  points?: number | null | undefined;
+}>;
+
+export type ReviewAiSuggestionMutation = {
+  reviewAiSuggestion: {
+    requestId: string;
+    status: AiSuggestionStatus;
+    model: string;
+    comment: string | null;
+    failureCode: string | null;
+    failureMessage: string | null;
+    suggestions: Array<{
+      questionId: string;
+      points: number;
+      justification: string;
+      confidence: number;
+      decision: AiReviewDecision | null;
+      reviewedPoints: number | null;
+    }>;
+  };
+};
+
+export type AiSuggestionChangedSubscriptionVariables = Exact<{
+  copyId: string | number;
+}>;
+
+export type AiSuggestionChangedSubscription = {
+  aiSuggestionChanged: {
+    requestId: string;
+    status: AiSuggestionStatus;
+    model: string;
+    comment: string | null;
+    failureCode: string | null;
+    failureMessage: string | null;
+    suggestions: Array<{
+      questionId: string;
+      points: number;
+      justification: string;
+      confidence: number;
+      decision: AiReviewDecision | null;
+      reviewedPoints: number | null;
+    }>;
+  } | null;
+};
+
+export type AiSuggestionStatsQueryVariables = Exact<{
+  examId: string | number;
+}>;
+
+export type AiSuggestionStatsQuery = {
+  aiSuggestionStats: {
+    requests: number;
+    produced: number;
+    failed: number;
+    pending: number;
+    accepted: number;
+    edited: number;
+    dismissed: number;
+    acceptanceRate: number | null;
+    averageGap: number | null;
+    comparedQuestions: number;
+  };
+};
+
+export type ExamAnswerKeyQueryVariables = Exact<{
+  examId: string | number;
+}>;
+
+export type ExamAnswerKeyQuery = { examAnswerKey: { text: string; updatedAt: string | null } };
+
+export type DefineAnswerKeyMutationVariables = Exact<{
+  examId: string | number;
+  text: string;
+}>;
+
+export type DefineAnswerKeyMutation = { defineAnswerKey: { text: string; updatedAt: string | null } };
 
 export type CopyHistoryQueryVariables = Exact<{
   copyId: string | number;
@@ -167,6 +299,7 @@ export type ExamCopiesQuery = {
     flags: Array<{ reason: CopyFlagReason }>;
     student: { studentId: string; lastName: string; firstName: string; className: string } | null;
     lock: { holderName: string; until: string } | null;
+    correctedPdf: { ready: boolean; url: string | null } | null;
   }>;
 };
 
@@ -177,6 +310,12 @@ export type CopyScoresQueryVariables = Exact<{
 export type CopyScoresQuery = {
   adminCopy: { copyId: string; status: CopyStatus; scaleVersion: number | null; scores: Array<{ questionId: string; points: number }> };
 };
+
+export type CorrectedCopiesArchiveQueryVariables = Exact<{
+  examId: string | number;
+}>;
+
+export type CorrectedCopiesArchiveQuery = { correctedCopiesArchive: { url: string; copies: number; ready: number; pending: number } };
 
 export type AnnotationViewFieldsFragment = {
   annotationId: string;
@@ -1084,6 +1223,7 @@ export type MyResultDetailsQuery = {
       h: number | null;
       text: string | null;
     }>;
+    correctedPdf: { ready: boolean; url: string | null } | null;
   }>;
 };
 
@@ -1284,6 +1424,27 @@ export class TypedDocumentString<TResult, TVariables> extends String implements 
     return this.value;
   }
 }
+export const AiSuggestionRequestFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment AiSuggestionRequestFields on AiSuggestionRequest {
+  requestId
+  status
+  model
+  comment
+  failureCode
+  failureMessage
+  suggestions {
+    questionId
+    points
+    justification
+    confidence
+    decision
+    reviewedPoints
+  }
+}
+    `,
+  { fragmentName: 'AiSuggestionRequestFields' },
+) as unknown as TypedDocumentString<AiSuggestionRequestFieldsFragment, unknown>;
 export const ViewerFieldsFragmentDoc = new TypedDocumentString(
   `
     fragment ViewerFields on Viewer {
@@ -1633,6 +1794,118 @@ export const StaffUserFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'StaffUserFields' },
 ) as unknown as TypedDocumentString<StaffUserFieldsFragment, unknown>;
+export const AiSuggestionsStatusDocument = new TypedDocumentString(`
+    query AiSuggestionsStatus {
+  aiSuggestionsStatus {
+    enabled
+    model
+  }
+}
+    `) as unknown as TypedDocumentString<AiSuggestionsStatusQuery, AiSuggestionsStatusQueryVariables>;
+export const RequestAiSuggestionsDocument = new TypedDocumentString(`
+    mutation RequestAiSuggestions($copyId: ID!) {
+  requestAiSuggestions(copyId: $copyId) {
+    ...AiSuggestionRequestFields
+  }
+}
+    fragment AiSuggestionRequestFields on AiSuggestionRequest {
+  requestId
+  status
+  model
+  comment
+  failureCode
+  failureMessage
+  suggestions {
+    questionId
+    points
+    justification
+    confidence
+    decision
+    reviewedPoints
+  }
+}`) as unknown as TypedDocumentString<RequestAiSuggestionsMutation, RequestAiSuggestionsMutationVariables>;
+export const ReviewAiSuggestionDocument = new TypedDocumentString(`
+    mutation ReviewAiSuggestion($copyId: ID!, $requestId: ID!, $questionId: ID!, $decision: AiReviewDecision!, $points: Float) {
+  reviewAiSuggestion(
+    copyId: $copyId
+    requestId: $requestId
+    questionId: $questionId
+    decision: $decision
+    points: $points
+  ) {
+    ...AiSuggestionRequestFields
+  }
+}
+    fragment AiSuggestionRequestFields on AiSuggestionRequest {
+  requestId
+  status
+  model
+  comment
+  failureCode
+  failureMessage
+  suggestions {
+    questionId
+    points
+    justification
+    confidence
+    decision
+    reviewedPoints
+  }
+}`) as unknown as TypedDocumentString<ReviewAiSuggestionMutation, ReviewAiSuggestionMutationVariables>;
+export const AiSuggestionChangedDocument = new TypedDocumentString(`
+    subscription AiSuggestionChanged($copyId: ID!) {
+  aiSuggestionChanged(copyId: $copyId) {
+    ...AiSuggestionRequestFields
+  }
+}
+    fragment AiSuggestionRequestFields on AiSuggestionRequest {
+  requestId
+  status
+  model
+  comment
+  failureCode
+  failureMessage
+  suggestions {
+    questionId
+    points
+    justification
+    confidence
+    decision
+    reviewedPoints
+  }
+}`) as unknown as TypedDocumentString<AiSuggestionChangedSubscription, AiSuggestionChangedSubscriptionVariables>;
+export const AiSuggestionStatsDocument = new TypedDocumentString(`
+    query AiSuggestionStats($examId: ID!) {
+  aiSuggestionStats(examId: $examId) {
+    requests
+    produced
+    failed
+    pending
+    accepted
+    edited
+    dismissed
+    acceptanceRate
+    averageGap
+    comparedQuestions
+  }
+}
+    `) as unknown as TypedDocumentString<AiSuggestionStatsQuery, AiSuggestionStatsQueryVariables>;
+export const ExamAnswerKeyDocument = new TypedDocumentString(`
+    query ExamAnswerKey($examId: ID!) {
+  examAnswerKey(examId: $examId) {
+    text
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ExamAnswerKeyQuery, ExamAnswerKeyQueryVariables>;
+export const DefineAnswerKeyDocument = new TypedDocumentString(`
+    mutation DefineAnswerKey($examId: ID!, $text: String!) {
+  defineAnswerKey(examId: $examId, text: $text) {
+    text
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<DefineAnswerKeyMutation, DefineAnswerKeyMutationVariables>;
 export const CopyHistoryDocument = new TypedDocumentString(`
     query CopyHistory($copyId: ID!) {
   copyHistory(copyId: $copyId) {
@@ -1778,6 +2051,10 @@ export const ExamCopiesDocument = new TypedDocumentString(`
       holderName
       until
     }
+    correctedPdf {
+      ready
+      url
+    }
   }
 }
     `) as unknown as TypedDocumentString<ExamCopiesQuery, ExamCopiesQueryVariables>;
@@ -1794,6 +2071,16 @@ export const CopyScoresDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CopyScoresQuery, CopyScoresQueryVariables>;
+export const CorrectedCopiesArchiveDocument = new TypedDocumentString(`
+    query CorrectedCopiesArchive($examId: ID!) {
+  correctedCopiesArchive(examId: $examId) {
+    url
+    copies
+    ready
+    pending
+  }
+}
+    `) as unknown as TypedDocumentString<CorrectedCopiesArchiveQuery, CorrectedCopiesArchiveQueryVariables>;
 export const CorrectionCopyDocument = new TypedDocumentString(`
     query CorrectionCopy($copyId: ID!) {
   copy(copyId: $copyId) {
@@ -2748,6 +3035,10 @@ export const MyResultDetailsDocument = new TypedDocumentString(`
     }
     annotations {
       ...AnnotationViewFields
+    }
+    correctedPdf {
+      ready
+      url
     }
   }
 }

@@ -1,5 +1,7 @@
 import type { Command } from '../shared/event.js';
+import type { AiSuggestionCommand } from './ai-suggestion.js';
 import type { Annotation } from './annotation.js';
+import type { RecordCorrectedCopy } from './corrected-copy.js';
 import type { CopyFlagReason, CopyPage, HeaderCandidate } from './copy.events.js';
 import type { GradingScaleSnapshot } from './grading.js';
 
@@ -87,6 +89,8 @@ export type CopyCommand =
   | WriteRemark
   | WriteAppreciation
   | FinalizeCopy
-  | ReopenCopy;
+  | ReopenCopy
+  | AiSuggestionCommand
+  | RecordCorrectedCopy;
 
 export type CopyCommandType = CopyCommand['type'];

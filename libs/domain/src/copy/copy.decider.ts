@@ -1,9 +1,11 @@
 import { conflict, forbidden, illegalState, notFound, validation } from '../shared/domain-error.js';
 import type { Decider } from '../shared/event.js';
 import { addMinutes, atOrAfter } from '../shared/time.js';
+import { decideAiSuggestion } from './ai-suggestion.js';
 import { parseAnnotation, sameAnnotation } from './annotation.js';
 import type { CopyCommand, FinalizeCopy, ImportCopy, LockCopy } from './copy.commands.js';
 import type { CopyEvent } from './copy.events.js';
+import { recordCorrectedCopy } from './corrected-copy.js';
 import { FLAG_REASONS, attachPages, clearFlag, detachPages, mergeInto, parsePages, reorderPages } from './copy-pages.js';
 import {
   allow,
@@ -191,12 +193,19 @@ export const decideCopy = (command: CopyCommand, copy: CopyState): CopyEvent[] =
     }
     case 'FinalizeCopy':
       return finalizeCopy(command, copy, copyId);
+    case 'RequestAiSuggestion':
+    case 'RecordAiSuggestion':
+    case 'RecordAiSuggestionFailure':
+    case 'ReviewAiSuggestion':
+      return decideAiSuggestion(command, copy, copyId, (award) => decideCopy(award, copy));
     case 'ReopenCopy': {
       allow(metadata, 'admin');
       const reason = requiredText(command.data.reason, 'reason', MAX_COPY_REASON_LENGTH);
       if (!copy.finalised) throw illegalState('only a finalised copy can be reopened');
       return [{ type: 'CopyReopened', data: { copyId, adminId: actorId, reason } }];
     }
+    case 'RecordCorrectedCopy':
+      return recordCorrectedCopy(command, copy, copyId);
   }
 };
 

@@ -1,5 +1,7 @@
 import type { Event } from '../shared/event.js';
+import type { AiSuggestionEvent } from './ai-suggestion.js';
 import type { Annotation } from './annotation.js';
+import type { CorrectedCopyRendered } from './corrected-copy.js';
 
 /**
  * What happens to one scanned copy, on its own stream `copy-<uuid>` (DESIGN §3, §4). Every event
@@ -98,7 +100,9 @@ export type CopyEvent =
   | RemarkWritten
   | AppreciationWritten
   | CopyFinalized
-  | CopyReopened;
+  | CopyReopened
+  | AiSuggestionEvent
+  | CorrectedCopyRendered;
 
 export type CopyEventType = CopyEvent['type'];
 

@@ -1,6 +1,8 @@
 import { atOrAfter } from '../shared/time.js';
+import { type AiSuggestionsState, evolveAiSuggestions, initialAiSuggestionsState } from './ai-suggestion.state.js';
 import type { Annotation } from './annotation.js';
 import type { CopyEvent, CopyFlagReason, CopyPage, HeaderCandidate, IdentificationMethod } from './copy.events.js';
+import type { CorrectedCopyPdf } from './corrected-copy.js';
 
 /**
  * A copy as its events tell it. Plain JSON-shaped data (records, not Maps) so the audit view can show
@@ -50,6 +52,10 @@ export type CopyState = Readonly<{
   discarded: Readonly<{ intoCopyId: string }> | null;
   /** Page transfers already applied here (detached or attached): a retried half is harmless. */
   transferIds: readonly string[];
+  /** AI-suggested scores asked for and how each was reviewed (ai-suggestion.ts). */
+  ai: AiSuggestionsState;
+  /** The PDF of the current finalisation (corrected-copy.ts); cleared by a reopen or a change of identification. */
+  correctedPdf: CorrectedCopyPdf | null;
 }>;
 
 export const DEFAULT_LOCK_LEASE_MINUTES = 30;
@@ -78,6 +84,8 @@ export const initialCopyState = (): CopyState => ({
   finalised: null,
   discarded: null,
   transferIds: [],
+  ai: initialAiSuggestionsState(),
+  correctedPdf: null,
 });
 
 /** A lease is live strictly before leaseUntil: at leaseUntil itself it has expired and the copy is free. */
@@ -111,9 +119,9 @@ const apply = (copy: CopyState, event: CopyEvent): CopyState => {
       return { ...copy, header: { engine, text, candidates, confidence, ...(imageBlobKey === undefined ? {} : { imageBlobKey }) } };
     }
     case 'StudentIdentified':
-      return { ...copy, studentId: event.data.studentId, identificationMethod: event.data.method };
+      return { ...copy, studentId: event.data.studentId, identificationMethod: event.data.method, correctedPdf: null };
     case 'IdentificationCleared':
-      return { ...copy, studentId: null, identificationMethod: null };
+      return { ...copy, studentId: null, identificationMethod: null, correctedPdf: null };
     case 'CopyFlagged': {
       const { reason, note } = event.data;
       return { ...copy, flags: [...copy.flags, note === undefined ? { reason } : { reason, note }] };
@@ -171,9 +179,18 @@ const apply = (copy: CopyState, event: CopyEvent): CopyState => {
       const { total, max, scaleVersion } = event.data;
       return { ...copy, finalised: { total, max, scaleVersion } };
     }
+    case 'AiSuggestionRequested':
+    case 'AiSuggestionProduced':
+    case 'AiSuggestionFailed':
+    case 'AiSuggestionReviewed':
+      return { ...copy, ai: evolveAiSuggestions(copy.ai, event) };
     case 'CopyReopened':
       // Back to correction with no lock: the corrector takes it again (the old system forgot to).
-      return { ...copy, finalised: null, started: true, lock: null };
+      return { ...copy, finalised: null, started: true, lock: null, correctedPdf: null };
+    case 'CorrectedCopyRendered': {
+      const { finalisedRevision, anonymous, named } = event.data;
+      return { ...copy, correctedPdf: { finalisedRevision, anonymous, named } };
+    }
   }
 };
 

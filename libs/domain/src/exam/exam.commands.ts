@@ -23,6 +23,7 @@ export type DefineHeaderRegion = Command<'DefineHeaderRegion', { examId: string;
 export type PublishResults = Command<'PublishResults', { examId: string }>;
 export type WithdrawResults = Command<'WithdrawResults', { examId: string; reason?: string }>;
 export type ArchiveExam = Command<'ArchiveExam', { examId: string }>;
+export type DefineAnswerKey = Command<'DefineAnswerKey', { examId: string; text: string }>;
 
 export type ExamCommand =
   | CreateExam
@@ -33,4 +34,5 @@ export type ExamCommand =
   | DefineHeaderRegion
   | PublishResults
   | WithdrawResults
-  | ArchiveExam;
+  | ArchiveExam
+  | DefineAnswerKey;

@@ -15,6 +15,8 @@ import { checkHeaderRegion, sameHeaderRegion } from './header-region.js';
  */
 export const TITLE_MAX = 200;
 const SUBJECT_MAX = 100;
+/** A few pages of expected answers: enough for a mock exam, small enough for a model's context. */
+export const ANSWER_KEY_MAX = 20_000;
 
 export const decide = (command: ExamCommand, exam: ExamState): ExamEvent[] => {
   const { metadata } = command;
@@ -72,6 +74,12 @@ export const decide = (command: ExamCommand, exam: ExamState): ExamEvent[] => {
       if (!exam.published) throw illegalState('the results are not published');
       const reason = command.data.reason?.trim();
       return [{ type: 'ResultsWithdrawn', data: reason ? { by: metadata.actorId, reason } : { by: metadata.actorId } }];
+    }
+    case 'DefineAnswerKey': {
+      const text = typeof command.data.text === 'string' ? command.data.text.trim() : '';
+      if ([...text].length > ANSWER_KEY_MAX)
+        throw validation(`the answer key is at most ${ANSWER_KEY_MAX} characters`, { max: ANSWER_KEY_MAX });
+      return text === exam.answerKey ? [] : [{ type: 'AnswerKeyDefined', data: { text, by: metadata.actorId } }];
     }
     case 'ArchiveExam':
       return [{ type: 'ExamArchived', data: { by: metadata.actorId } }];

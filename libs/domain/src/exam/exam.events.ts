@@ -26,6 +26,8 @@ export type HeaderRegionDefined = Event<'HeaderRegionDefined', { region: HeaderR
 export type ResultsPublished = Event<'ResultsPublished', { by: string; at: string }>;
 export type ResultsWithdrawn = Event<'ResultsWithdrawn', { by: string; reason?: string }>;
 export type ExamArchived = Event<'ExamArchived', { by: string }>;
+/** The exam's answer key for AI-suggested scores (issue 6), free text; an empty text removes it. */
+export type AnswerKeyDefined = Event<'AnswerKeyDefined', { text: string; by: string }>;
 
 export type ExamEvent =
   | ExamCreated
@@ -36,4 +38,5 @@ export type ExamEvent =
   | HeaderRegionDefined
   | ResultsPublished
   | ResultsWithdrawn
-  | ExamArchived;
+  | ExamArchived
+  | AnswerKeyDefined;

@@ -17,6 +17,8 @@ export type ExamState = Readonly<{
   headerRegion: HeaderRegion;
   published: boolean;
   archived: boolean;
+  /** For AI-suggested scores; empty when none. */
+  answerKey: string;
 }>;
 
 export const initialState = (): ExamState => ({
@@ -32,6 +34,7 @@ export const initialState = (): ExamState => ({
   headerRegion: DEFAULT_HEADER_REGION,
   published: false,
   archived: false,
+  answerKey: '',
 });
 
 export const evolve = (exam: ExamState, event: ExamEvent): ExamState => {
@@ -54,5 +57,7 @@ export const evolve = (exam: ExamState, event: ExamEvent): ExamState => {
       return { ...exam, published: false };
     case 'ExamArchived':
       return { ...exam, archived: true };
+    case 'AnswerKeyDefined':
+      return { ...exam, answerKey: event.data.text };
   }
 };

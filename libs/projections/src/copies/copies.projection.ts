@@ -12,8 +12,8 @@ import { notifyLockChange } from './copy-lock-channel.js';
  */
 export const copiesProjection: Projection = {
   name: 'copies',
-  // 2: masked page images, header crops, page transfers between copies, discarded copies.
-  version: 2,
+  // 2: masked page images, header crops, page transfers between copies, discarded copies. 3: corrected-copy PDFs.
+  version: 3,
   eventTypes: COPY_EVENT_TYPES,
   tables: COPIES_TABLES,
   async setup(db: ClientBase) {
@@ -97,10 +97,10 @@ const applyChange = async (
       return;
     }
     case 'StudentIdentified':
-      await set('student_id = $2, identification_method = $3', [event.data.studentId, event.data.method]);
+      await set('student_id = $2, identification_method = $3, corrected_pdf = NULL', [event.data.studentId, event.data.method]);
       return;
     case 'IdentificationCleared':
-      await set('student_id = NULL, identification_method = NULL', []);
+      await set('student_id = NULL, identification_method = NULL, corrected_pdf = NULL', []);
       return;
     case 'CopyFlagged': {
       const { reason, note } = event.data;
@@ -230,10 +230,15 @@ const applyChange = async (
     case 'CopyReopened':
       // As the decider: back to correction with no lock; the final total is read again at the next finalisation.
       await lockChange(
-        'finalised = false, max = NULL, finalised_at = NULL, started = true, lock_holder_id = NULL, lock_until = NULL, locked_since = NULL',
+        'finalised = false, max = NULL, finalised_at = NULL, started = true, lock_holder_id = NULL, lock_until = NULL, locked_since = NULL, corrected_pdf = NULL',
         [],
         event.data.reason,
       );
       return;
+    case 'CorrectedCopyRendered': {
+      const { finalisedRevision, anonymous, named } = event.data;
+      await set('corrected_pdf = $2', [JSON.stringify({ finalisedRevision, anonymous, named })]);
+      return;
+    }
   }
 };

@@ -38,6 +38,7 @@ export const COPY_EVENT_TYPES: readonly CopyEvent['type'][] = [
   'AppreciationWritten',
   'CopyFinalized',
   'CopyReopened',
+  'CorrectedCopyRendered',
 ];
 
 /** The tables, as rebuild and checksums name them. */
@@ -79,6 +80,7 @@ CREATE TABLE IF NOT EXISTS copies (
   flags jsonb NOT NULL DEFAULT '[]',
   header jsonb,
   appreciation text NOT NULL DEFAULT '',
+  corrected_pdf jsonb,
   imported_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL,
   revision bigint NOT NULL
@@ -88,6 +90,7 @@ CREATE INDEX IF NOT EXISTS copies_exam_code ON copies (exam_id, anonymous_code);
 CREATE INDEX IF NOT EXISTS copies_corrector ON copies (corrector_id, exam_id);
 CREATE INDEX IF NOT EXISTS copies_student ON copies (student_id);
 CREATE INDEX IF NOT EXISTS copies_lease ON copies (lock_until) WHERE lock_holder_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS copies_pdf_missing ON copies (finalised_at) WHERE finalised AND corrected_pdf IS NULL;
 CREATE TABLE IF NOT EXISTS copy_pages (
   copy_id text NOT NULL,
   page_id text NOT NULL,

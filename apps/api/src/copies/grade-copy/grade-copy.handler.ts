@@ -15,6 +15,7 @@ import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { executeCommand, loadStream } from '../../shared/execute-command.js';
+import { CorrectedCopyProcessor } from '../../corrected-copies/corrected-copy.processor.js';
 import { COPY_READ_MODELS, readYourWrites } from '../../shared/command-context.js';
 import { type CopyGrade, GradeCopyCommand } from './grade-copy.command.js';
 
@@ -29,6 +30,7 @@ export class GradeCopyHandler implements ICommandHandler<GradeCopyCommand> {
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(CorrectedCopyProcessor) private readonly correctedCopies: CorrectedCopyProcessor,
   ) {}
 
   async execute({ copyId, actor, grade }: GradeCopyCommand): Promise<{ changed: boolean }> {
@@ -48,6 +50,8 @@ export class GradeCopyHandler implements ICommandHandler<GradeCopyCommand> {
     }
     const result = await executeCommand(store, copyStreamId(copyId), copyDecider, this.command(grade, exam, metadata), actor);
     await readYourWrites(this.runner, result.position, COPY_READ_MODELS);
+    // The PDF is built within seconds rather than at the processor's next poll.
+    if (grade.type === 'FinalizeCopy' && result.events.length > 0) this.correctedCopies.wake();
     return { changed: result.events.length > 0 };
   }
 

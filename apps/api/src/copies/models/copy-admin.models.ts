@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import type { CorrectedPdfModel } from '../../corrected-copies/corrected-pdf.model.js';
 import { CopyModel, CopySummaryModel } from './copy.models.js';
 
 export enum CopyFlagReason {
@@ -31,6 +32,8 @@ export interface CopyIdentity {
   identificationMethod: string | null;
   flags: CopyFlagModel[];
   correctorName: string | null;
+  /** The named variant for the exam office (the summary's is the anonymous one). */
+  correctedPdf?: CorrectedPdfModel | null;
 }
 
 @ObjectType('AdminCopySummary', { description: 'A copy in the exam office’s lists, with its student' })

@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { CorrectedPdfModel } from '../../corrected-copies/corrected-pdf.model.js';
 
 /** The copy decider's CopyStatus, as the correctors and the exam office see it. */
 export enum CopyStatus {
@@ -86,6 +87,8 @@ export class CopySummaryModel {
   @Field(() => String, { nullable: true }) finalisedAt!: string | null;
   @Field() updatedAt!: string;
   @Field(() => BigInt, { description: 'Revision of the copy stream this view reflects' }) revision!: bigint;
+  @Field(() => CorrectedPdfModel, { nullable: true, description: 'The corrected PDF once finalised (correctors: anonymous variant)' })
+  correctedPdf?: CorrectedPdfModel | null;
 }
 
 @ObjectType('Copy', { description: 'A copy in the correction workspace, by its anonymous code: no student name, ever' })

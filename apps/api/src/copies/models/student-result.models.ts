@@ -1,4 +1,5 @@
 import { Field, Float, ID, ObjectType } from '@nestjs/graphql';
+import { CorrectedPdfModel } from '../../corrected-copies/corrected-pdf.model.js';
 import { AnnotationModel, CopyPageModel } from './copy.models.js';
 
 @ObjectType('StudentQuestionResult')
@@ -25,4 +26,6 @@ export class StudentResultModel {
   @Field() appreciation!: string;
   @Field(() => [CopyPageModel]) pages!: CopyPageModel[];
   @Field(() => [AnnotationModel]) annotations!: AnnotationModel[];
+  @Field(() => CorrectedPdfModel, { nullable: true, description: 'The corrected copy as a PDF (named), once built' })
+  correctedPdf?: CorrectedPdfModel | null;
 }

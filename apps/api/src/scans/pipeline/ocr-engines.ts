@@ -1,6 +1,7 @@
 import { type HeaderReader, RenderPool, TesseractHeaderReader, VisionHeaderReader } from '#ocr';
 import type { ScanConfig } from '../../runtime/config.js';
 import { VIEW_DPI } from './pipeline-context.js';
+import { timedHeaderReader } from '../../metrics/timed-header-reader.js';
 
 /**
  * The render worker pool and the header reader, started on first use and stopped when the pipeline
@@ -29,9 +30,15 @@ export class OcrEngines {
   headerReader(): HeaderReader {
     const vision = this.config.vision;
     this.reader ??= vision
-      ? new VisionHeaderReader({ ...(vision.baseURL ? { baseURL: vision.baseURL } : {}), apiKey: vision.apiKey, model: vision.model })
+      ? timedHeaderReader(
+          new VisionHeaderReader({ ...(vision.baseURL ? { baseURL: vision.baseURL } : {}), apiKey: vision.apiKey, model: vision.model }),
+          'vision',
+        )
       : // Header crops are cut from the view images (pipeline-context.ts).
-        new TesseractHeaderReader({ dpi: VIEW_DPI, ...(this.config.ocrWorkers > 0 ? { size: this.config.ocrWorkers } : {}) });
+        timedHeaderReader(
+          new TesseractHeaderReader({ dpi: VIEW_DPI, ...(this.config.ocrWorkers > 0 ? { size: this.config.ocrWorkers } : {}) }),
+          'tesseract',
+        );
     return this.reader;
   }
 

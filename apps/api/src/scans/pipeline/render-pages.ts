@@ -1,15 +1,17 @@
 import { type ScanPage, type ScanState, copyFirstPages } from '#domain';
 import type { HeaderReader, RenderedPage } from '#ocr';
 import { type ScanRun, VIEW_DPI } from './pipeline-context.js';
+import { metrics } from '../../metrics/metrics.js';
 
 /** Pages per PagesRendered: the progress step, and about this much rendering is redone after a crash. */
 export const RENDER_CHUNK = 8;
 /**
- * Pages per render job. Each job opens the PDF once in every worker (a few hundred milliseconds for a
- * class scan), and holds its rendered pages until it ends: large windows, two at a time, keep the
- * workers busy without holding a thousand-page scan in memory.
+ * Pages per render job. Each job opens the PDF once in every worker (a few hundred milliseconds of CPU
+ * for a class scan, pdf.js and pdf-lib parsing it), and holds its rendered pages until it ends: large
+ * windows, two at a time, keep the workers busy without holding a thousand-page scan in memory, and a
+ * class scan (35 copies × 4 pages) is one job, its file opened once per worker.
  */
-const WINDOW = 100;
+const WINDOW = 200;
 
 /**
  * Renders the pages the scan's stream does not have yet (all of them on a first run, the rest after
@@ -49,6 +51,7 @@ export const renderPages = async (run: ScanRun, scan: ScanState): Promise<void> 
         const kept = await keepPage(run, page, firstPages.has(page.number) ? reader : null);
         // `pending` read after the await: a flush meanwhile gave the previous batch away.
         pending.push(kept);
+        metrics.pagesRendered.inc({});
         if (pending.length >= RENDER_CHUNK) flush();
       },
     });

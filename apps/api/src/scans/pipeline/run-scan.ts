@@ -8,6 +8,7 @@ import type { ScanRun } from './pipeline-context.js';
 import { readHeaders } from './read-headers.js';
 import { renderPages } from './render-pages.js';
 import { splitScan } from './split-scan.js';
+import { metrics } from '../../metrics/metrics.js';
 
 /**
  * Takes one scan from wherever its stream says it is to the end, step by step, reading the stream
@@ -41,6 +42,7 @@ export const runScan = async (run: ScanRun): Promise<void> => {
       }
       case 'completing':
         await run.record({ type: 'CompleteScan', data: {} });
+        metrics.scans.inc({ outcome: 'completed' });
         break;
       default:
         return; // completed, failed, rejected, or no such scan

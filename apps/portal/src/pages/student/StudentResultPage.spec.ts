@@ -1,5 +1,5 @@
 import { flushPromises, mount } from '@vue/test-utils';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { h } from 'vue';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import type { MyResultDetailsQuery } from '@/graphql/generated';
@@ -37,6 +37,33 @@ describe('a student’s published result', () => {
   });
 });
 
+describe('the corrected copy as a PDF', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('is a download link to the authorised route once built', async () => {
+    stubGraphQL({ MyResultDetails: () => ({ data: { myResults: [result()] } }) });
+    const page = await open('c1');
+    const link = page.find('[data-pdf-download]');
+    expect(link.attributes('href')).toBe('/api/files/copies/c1/corrected.pdf');
+    expect(link.attributes('download')).toBeDefined();
+    expect(link.text()).toBe('Télécharger la copie corrigée (PDF)');
+  });
+
+  it('says it is being prepared, and appears without a reload once built', async () => {
+    vi.useFakeTimers();
+    const pending = { ...result(), correctedPdf: { ready: false, url: null } };
+    const server = stubGraphQL({ MyResultDetails: (_, call) => ({ data: { myResults: [call === 1 ? pending : result()] } }) });
+    const page = await open('c1');
+    expect(page.find('[data-pdf-pending]').text()).toBe('PDF en préparation…');
+    expect(page.find('[data-pdf-download]').exists()).toBe(false);
+    await vi.advanceTimersByTimeAsync(3_000);
+    await flushPromises();
+    expect(page.find('[data-pdf-download]').exists()).toBe(true);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(server.of('MyResultDetails')).toHaveLength(2); // ready: it stopped asking
+  });
+});
+
 const result = (): MyResultDetailsQuery['myResults'][number] => ({
   copyId: 'c1',
   examId: 'e1',
@@ -53,6 +80,7 @@ const result = (): MyResultDetailsQuery['myResults'][number] => ({
     { questionId: 'q2', label: 'Exercice 2', maxPoints: 16, points: null, remark: null },
   ],
   pages: [{ pageId: 'p1', position: 0, imageUrl: '/api/files/pages/p1' }],
+  correctedPdf: { ready: true, url: '/api/files/copies/c1/corrected.pdf' },
   annotations: [
     {
       annotationId: 'a1',
