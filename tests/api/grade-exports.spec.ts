@@ -130,7 +130,7 @@ describe('exporting an exam’s grades', () => {
       expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(response.headers.get('cache-control')).toBe('private, no-store');
       expect(response.headers.get('content-disposition')).toMatch(
-        /^attachment; filename="notes_mathematiques_\d{4}-\d{2}-\d{2}_pronote\.csv"$/,
+        /^attachment; filename="notes_mathematiques_\d{4}-\d{2}-\d{2}_pronote\.csv"; filename\*=UTF-8''notes_mathematiques_\d{4}-\d{2}-\d{2}_pronote\.csv$/,
       );
       const body = Buffer.from(await response.arrayBuffer());
       const expected =
@@ -178,7 +178,7 @@ describe('exporting an exam’s grades', () => {
 
     it('sends the detailed CSV and the Excel workbook', async () => {
       const csv = await download(admin, examId, 'format=csv');
-      expect(csv.headers.get('content-disposition')).toMatch(/_detail\.csv"$/);
+      expect(csv.headers.get('content-disposition')).toMatch(/_detail\.csv"; filename\*=UTF-8''\S+_detail\.csv$/);
       const lines = Buffer.from(await csv.arrayBuffer())
         .toString('utf8')
         .split('\r\n');
