@@ -6,7 +6,7 @@ import { WrongExpectedRevisionError } from '#event-store';
 import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { type Actor, executeCommand } from '../shared/execute-command.js';
+import { type Actor, appendAs, executeCommand } from '../shared/execute-command.js';
 import { ApiError, badInput, forbidden, unauthenticated } from '../shared/errors.js';
 import { actorOf, metadataOf, readYourWrites } from '../shared/command-context.js';
 import { burnVerification, generateOneTimeCode, hashPassword, normaliseAccessCode, passwordWeakness, verifyPassword } from './password.js';
@@ -158,18 +158,7 @@ export class AuthService {
     const userId = randomUUID();
     const email = input.email.trim().toLowerCase();
     try {
-      await this.runtime.store.append(
-        emailStream(email),
-        [
-          {
-            eventId: randomUUID(),
-            type: 'UserEmailReserved',
-            data: { userId },
-            metadata: { actorId: actor.actorId, actorRole: actor.actorRole, occurredAt: new Date().toISOString() },
-          },
-        ],
-        'no_stream',
-      );
+      await appendAs(this.runtime.store, emailStream(email), [{ type: 'UserEmailReserved', data: { userId } }], actor, 'no_stream');
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) throw new ApiError('CONFLICT', 'Un compte utilise déjà cette adresse.');
       throw error;

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { type CorrectedCopyFile, type RecordCorrectedCopy, copyStreamId, decideCopy } from '#domain';
 import { WrongExpectedRevisionError } from '#event-store';
@@ -6,6 +6,7 @@ import { RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { type CorrectedCopySource, CorrectedCopySourceError, loadCorrectedCopySource } from './corrected-copy-source.js';
 import { buildCorrectedCopyPdf } from './pdf/build-corrected-copy-pdf.js';
+import { appendAs } from '../shared/execute-command.js';
 
 const POLL_MS = 3_000;
 const BATCH = 100;
@@ -127,18 +128,8 @@ export class CorrectedCopyProcessor implements OnApplicationBootstrap, OnModuleD
     };
     const events = decideCopy(command, source.state);
     if (events.length === 0) return;
-    const correlationId = randomUUID();
     try {
-      await this.runtime.store.append(
-        copyStreamId(copyId),
-        events.map((event) => ({
-          eventId: randomUUID(),
-          type: event.type,
-          data: event.data as never,
-          metadata: { ...ACTOR, correlationId, causationId: correlationId, occurredAt: now, schemaVersion: 1 },
-        })),
-        source.revision,
-      );
+      await appendAs(this.runtime.store, copyStreamId(copyId), events, ACTOR, source.revision, now);
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       // The copy moved while it was built (reopened, identified…): built again from what it is now.

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { type CorrectedCopiesArchiveDownloaded, type CorrectedCopyDownloaded, copyFileStreamId, examFileStreamId } from '#domain';
 import type { EventStore } from '#event-store';
 import type { Session } from '../auth/sessions.js';
+import { appendAs } from '../shared/execute-command.js';
 
 type Download = CorrectedCopyDownloaded | CorrectedCopiesArchiveDownloaded;
 
@@ -13,24 +13,5 @@ type Download = CorrectedCopyDownloaded | CorrectedCopiesArchiveDownloaded;
 export const auditDownload = async (store: EventStore, session: Session, download: Download): Promise<void> => {
   const streamId =
     download.type === 'CorrectedCopyDownloaded' ? copyFileStreamId(download.data.copyId) : examFileStreamId(download.data.examId);
-  const correlationId = randomUUID();
-  await store.append(
-    streamId,
-    [
-      {
-        eventId: randomUUID(),
-        type: download.type,
-        data: download.data as never,
-        metadata: {
-          actorId: session.userId,
-          actorRole: session.role,
-          correlationId,
-          causationId: correlationId,
-          occurredAt: new Date().toISOString(),
-          schemaVersion: 1,
-        },
-      },
-    ],
-    'any',
-  );
+  await appendAs(store, streamId, [download], { actorId: session.userId, actorRole: session.role }, 'any');
 };

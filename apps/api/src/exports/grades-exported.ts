@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Event } from '#domain';
 import type { EventStore, Position } from '#event-store';
 import type { Session } from '../auth/sessions.js';
+import { appendAs } from '../shared/execute-command.js';
 import type { GradeExportFormat } from './export-request.js';
 
 /**
@@ -28,26 +28,8 @@ export type GradesExported = Event<
 export const gradeExportStreamId = (examId: string): string => `gradeexport-${examId}`;
 
 export const recordGradesExported = async (store: EventStore, session: Session, data: GradesExported['data']): Promise<Position> => {
-  const correlationId = randomUUID();
   const event: GradesExported = { type: 'GradesExported', data };
-  const result = await store.append(
-    gradeExportStreamId(data.examId),
-    [
-      {
-        eventId: randomUUID(),
-        type: event.type,
-        data: { ...event.data },
-        metadata: {
-          actorId: session.userId,
-          actorRole: session.role,
-          correlationId,
-          causationId: correlationId,
-          occurredAt: new Date().toISOString(),
-          schemaVersion: 1,
-        },
-      },
-    ],
-    'any',
-  );
+  const actor = { actorId: session.userId, actorRole: session.role };
+  const result = await appendAs(store, gradeExportStreamId(data.examId), [event], actor, 'any');
   return result.position;
 };

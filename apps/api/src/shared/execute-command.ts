@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Decider } from '#domain';
-import { type EventStore, type Position, type RecordedEvent, StreamNotFoundError, WrongExpectedRevisionError } from '#event-store';
+import {
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type Position,
+  type RecordedEvent,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+} from '#event-store';
 
 export interface Actor {
   readonly actorId: string;
@@ -55,29 +63,43 @@ export const executeCommand = async <State, C extends { type: string }, E extend
     const { state, revision } = await loadStream(store, streamId, decider);
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, events, position: null, revision };
-    const occurredAt = new Date().toISOString();
-    const correlationId = actor.correlationId ?? randomUUID();
     try {
-      const result = await store.append(
-        streamId,
-        events.map((event) => ({
-          eventId: randomUUID(),
-          type: event.type,
-          data: event.data as never,
-          metadata: {
-            actorId: actor.actorId,
-            actorRole: actor.actorRole,
-            correlationId,
-            causationId: actor.causationId ?? correlationId,
-            occurredAt,
-            schemaVersion: SCHEMA_VERSION,
-          },
-        })),
-        revision ?? 'no_stream',
-      );
+      const result = await appendAs(store, streamId, events, actor, revision ?? 'no_stream');
       return { state: events.reduce(decider.evolve, state), events, position: result.position, revision: result.nextExpectedRevision };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= attempts) throw error;
     }
   }
+};
+
+/**
+ * Appends events as `actor` did them, with the metadata every event carries (who, in which role,
+ * correlation, when, schema version): the one place an event envelope is built.
+ */
+export const appendAs = (
+  store: EventStore,
+  streamId: string,
+  events: readonly { type: string; data: object }[],
+  actor: Actor,
+  expected: ExpectedRevision,
+  occurredAt = new Date().toISOString(),
+): Promise<AppendResult> => {
+  const correlationId = actor.correlationId ?? randomUUID();
+  return store.append(
+    streamId,
+    events.map((event) => ({
+      eventId: randomUUID(),
+      type: event.type,
+      data: event.data as never,
+      metadata: {
+        actorId: actor.actorId,
+        actorRole: actor.actorRole,
+        correlationId,
+        causationId: actor.causationId ?? correlationId,
+        occurredAt,
+        schemaVersion: SCHEMA_VERSION,
+      },
+    })),
+    expected,
+  );
 };

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { copyDecider, copyStreamId } from '#domain';
 import { type EventStore, StreamNotFoundError, WrongExpectedRevisionError } from '#event-store';
 import { ApiError } from '../../shared/errors.js';
-import type { Actor } from '../../shared/execute-command.js';
-import { loadStream } from '../../shared/execute-command.js';
+import { type Actor, appendAs, loadStream } from '../../shared/execute-command.js';
 
 /**
  * One copy per student and exam (DESIGN §3): the stream `examstudent-<examId>-<studentId>` says
@@ -31,18 +29,7 @@ const read = async (store: EventStore, stream: string): Promise<Reservation> => 
 };
 
 const append = (store: EventStore, stream: string, type: string, copyId: string, actor: Actor, expected: bigint | null) =>
-  store.append(
-    stream,
-    [
-      {
-        eventId: randomUUID(),
-        type,
-        data: { copyId },
-        metadata: { actorId: actor.actorId, actorRole: actor.actorRole, occurredAt: new Date().toISOString() },
-      },
-    ],
-    expected ?? 'no_stream',
-  );
+  appendAs(store, stream, [{ type, data: { copyId } }], actor, expected ?? 'no_stream');
 
 /**
  * Takes the student for `copyId`, or answers CONFLICT naming the copy that has them. A reservation

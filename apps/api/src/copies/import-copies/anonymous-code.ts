@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type EventStore, WrongExpectedRevisionError } from '#event-store';
 import { ApiError } from '../../shared/errors.js';
-import type { Actor } from '../../shared/execute-command.js';
+import { type Actor, appendAs } from '../../shared/execute-command.js';
 
 /** No 0/O, 1/I/L look-alikes: the code is read aloud and typed from a sheet of paper. */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -18,16 +18,11 @@ export const reserveAnonymousCode = async (store: EventStore, examId: string, co
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const code = newAnonymousCode();
     try {
-      await store.append(
+      await appendAs(
+        store,
         `copycode-${examId}-${code}`,
-        [
-          {
-            eventId: randomUUID(),
-            type: 'AnonymousCodeReserved',
-            data: { examId, code, copyId },
-            metadata: { actorId: actor.actorId, actorRole: actor.actorRole, occurredAt: new Date().toISOString() },
-          },
-        ],
+        [{ type: 'AnonymousCodeReserved', data: { examId, code, copyId } }],
+        actor,
         'no_stream',
       );
       return code;

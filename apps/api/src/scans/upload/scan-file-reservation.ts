@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { scanDecider, scanFileReservationStreamId, scanStreamId } from '#domain';
 import { type EventStore, StreamNotFoundError, WrongExpectedRevisionError } from '#event-store';
-import type { Actor } from '../../shared/execute-command.js';
-import { loadStream } from '../../shared/execute-command.js';
+import { type Actor, appendAs, loadStream } from '../../shared/execute-command.js';
 import { UploadError } from './upload-error.js';
 
 /**
@@ -70,18 +68,8 @@ export const reserveScanFile = async (
     if (holder.imported) throw duplicate(holder.imported);
     if (holder.inProgress) throw inProgress();
     try {
-      await store.append(
-        scanFileReservationStreamId(examId, sha256),
-        [
-          {
-            eventId: randomUUID(),
-            type: 'ScanFileReserved',
-            data: { examId, sha256, scanId, fileName },
-            metadata: { actorId: actor.actorId, actorRole: actor.actorRole, occurredAt: new Date().toISOString() },
-          },
-        ],
-        holder.revision ?? 'no_stream',
-      );
+      const reserved = { type: 'ScanFileReserved', data: { examId, sha256, scanId, fileName } };
+      await appendAs(store, scanFileReservationStreamId(examId, sha256), [reserved], actor, holder.revision ?? 'no_stream');
       return;
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
