@@ -197,7 +197,7 @@ describe('AI-suggested scores', () => {
       ['a question missing', JSON.stringify({ suggestions: suggestions().slice(1), comment: '' }), 'MISSING_QUESTION', /q1a/],
       ['prose instead of JSON', 'Je mettrais 12/20.', 'NOT_JSON', /pas du JSON/],
     ])('is refused with its reason when it has %s, and scores nothing', async (_, content, code, message) => {
-      const { copies } = await lockedCopies(1);
+      const { examId, copies } = await lockedCopies(1);
       provider.answer = completion(content);
       ok(await teacher.client.graphql(REQUEST, { copyId: copies[0]!.copyId }));
       const latest = await settle(copies[0]!.copyId);
@@ -210,6 +210,15 @@ describe('AI-suggested scores', () => {
         }),
       );
       expect(copy.copy.scores).toEqual([]);
+      const stats = ok(
+        await admin.graphql<{ aiSuggestionStats: unknown }>(
+          `query($e: ID!) { aiSuggestionStats(examId: $e) { failed tokensIn tokensOut } }`,
+          {
+            e: examId,
+          },
+        ),
+      );
+      expect(stats.aiSuggestionStats).toEqual({ failed: 1, tokensIn: 1500, tokensOut: 120 }); // a refused answer was still paid for
     });
   });
 

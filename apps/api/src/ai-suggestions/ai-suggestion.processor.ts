@@ -24,7 +24,9 @@ import { copyImages } from './copy-images.js';
 const SYSTEM: Actor = { actorId: 'ai-suggestions', actorRole: 'system' };
 const SWEEP_MS = 60_000;
 
-type Outcome = { answer: AiAnswer; scale: GradingScaleSnapshot; tokensIn: number; tokensOut: number } | { failure: AiFailure };
+type Outcome =
+  | { answer: AiAnswer; scale: GradingScaleSnapshot; tokensIn: number; tokensOut: number }
+  | { failure: AiFailure; tokensIn?: number; tokensOut?: number };
 
 /**
  * Runs AI requests (issue 6) after the request is recorded: loads the exam's scale and answer key and
@@ -93,6 +95,7 @@ export class AiSuggestionProcessor implements OnApplicationBootstrap, OnModuleDe
     const started = Date.now();
     let attempts = 0;
     let outcome: Outcome;
+    const spent = { tokensIn: 0, tokensOut: 0 };
     try {
       const copy = (await loadStream(this.runtime.store, copyStreamId(copyId), copyDecider)).state;
       const exam = (await loadStream(this.runtime.store, examStreamId(copy.examId ?? ''), examDecider)).state;
@@ -103,7 +106,6 @@ export class AiSuggestionProcessor implements OnApplicationBootstrap, OnModuleDe
       if (images.length === 0) throw new ProviderFailure({ code: 'NO_IMAGE', message: 'la copie n’a aucune image de page.' }, false);
       const input = { scale: exam.scale.questions, answerKey: exam.answerKey, images };
       let reply: ProviderAnswer | null = null;
-      const spent = { tokensIn: 0, tokensOut: 0 };
       for (attempts = 1; reply === null; attempts++) {
         try {
           reply = await provider.suggest(input);
@@ -118,12 +120,12 @@ export class AiSuggestionProcessor implements OnApplicationBootstrap, OnModuleDe
       attempts--;
       const scale = gradingScaleSnapshot(exam.scale);
       const answer = parseAiAnswer(reply.content, scale);
-      outcome = isAiFailure(answer) ? { failure: answer } : { answer, scale, ...spent };
+      outcome = isAiFailure(answer) ? { failure: answer, ...spent } : { answer, scale, ...spent };
     } catch (error) {
       if (!(error instanceof ProviderFailure)) this.log(error);
       const failure =
         error instanceof ProviderFailure ? error.failure : { code: 'PROVIDER_ERROR' as const, message: 'erreur interne du serveur.' };
-      outcome = { failure };
+      outcome = { failure, ...spent };
     }
     const latencyMs = Date.now() - started;
     try {
@@ -132,7 +134,7 @@ export class AiSuggestionProcessor implements OnApplicationBootstrap, OnModuleDe
       // Never a stuck spinner: an outcome the decider refuses is recorded as a failure that says why.
       const message = error instanceof DomainError ? error.message : 'erreur interne du serveur.';
       if (!(error instanceof DomainError)) this.log(error);
-      const failure = { failure: { code: 'PROVIDER_ERROR' as const, message: message.slice(0, 500) } };
+      const failure = { failure: { code: 'PROVIDER_ERROR' as const, message: message.slice(0, 500) }, ...spent };
       await this.record(copyId, requestId, provider.model, failure, latencyMs, attempts).catch((again: unknown) => this.log(again));
     }
   }
@@ -149,7 +151,8 @@ export class AiSuggestionProcessor implements OnApplicationBootstrap, OnModuleDe
     const figures = { latencyMs: Math.round(latencyMs), attempts };
     let command: CopyCommand;
     if ('failure' in outcome) {
-      command = { type: 'RecordAiSuggestionFailure', data: { requestId, model, reason: outcome.failure, ...figures }, metadata };
+      const tokens = { tokensIn: outcome.tokensIn ?? 0, tokensOut: outcome.tokensOut ?? 0 };
+      command = { type: 'RecordAiSuggestionFailure', data: { requestId, model, reason: outcome.failure, ...tokens, ...figures }, metadata };
     } else {
       const { answer, scale, tokensIn, tokensOut } = outcome;
       command = {

@@ -73,6 +73,7 @@ export type AiSuggestionRequestFieldsFragment = {
   requestId: string;
   status: AiSuggestionStatus;
   model: string;
+  requestedAt: string;
   comment: string | null;
   failureCode: string | null;
   failureMessage: string | null;
@@ -99,6 +100,7 @@ export type RequestAiSuggestionsMutation = {
     requestId: string;
     status: AiSuggestionStatus;
     model: string;
+    requestedAt: string;
     comment: string | null;
     failureCode: string | null;
     failureMessage: string | null;
@@ -126,6 +128,7 @@ export type ReviewAiSuggestionMutation = {
     requestId: string;
     status: AiSuggestionStatus;
     model: string;
+    requestedAt: string;
     comment: string | null;
     failureCode: string | null;
     failureMessage: string | null;
@@ -149,6 +152,7 @@ export type AiSuggestionChangedSubscription = {
     requestId: string;
     status: AiSuggestionStatus;
     model: string;
+    requestedAt: string;
     comment: string | null;
     failureCode: string | null;
     failureMessage: string | null;
@@ -1430,6 +1434,7 @@ export const AiSuggestionRequestFieldsFragmentDoc = new TypedDocumentString(
   requestId
   status
   model
+  requestedAt
   comment
   failureCode
   failureMessage
@@ -1812,6 +1817,7 @@ export const RequestAiSuggestionsDocument = new TypedDocumentString(`
   requestId
   status
   model
+  requestedAt
   comment
   failureCode
   failureMessage
@@ -1840,6 +1846,7 @@ export const ReviewAiSuggestionDocument = new TypedDocumentString(`
   requestId
   status
   model
+  requestedAt
   comment
   failureCode
   failureMessage
@@ -1862,6 +1869,7 @@ export const AiSuggestionChangedDocument = new TypedDocumentString(`
   requestId
   status
   model
+  requestedAt
   comment
   failureCode
   failureMessage

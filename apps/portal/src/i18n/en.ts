@@ -764,7 +764,7 @@ export const en: Messages = {
     askAgain: 'Ask again',
     off: 'AI suggestions are off',
     offHint: 'The server has no model configured (OPENAI_API_KEY, OPENAI_MODEL).',
-    pending: 'The model is reading the copy… The answer shows here as soon as it arrives.',
+    pending: 'The model is reading the copy ({seconds} s)… The answer shows here as soon as it arrives.',
     failed: 'No suggestions: {reason}',
     note: 'Suggestions only: nothing is scored until you accept it. The header is masked before sending.',
     comment: 'General comment',

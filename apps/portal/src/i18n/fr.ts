@@ -771,7 +771,7 @@ export const fr = {
     askAgain: 'Redemander',
     off: 'Suggestions IA désactivées',
     offHint: 'Le serveur n’a pas de modèle configuré (OPENAI_API_KEY, OPENAI_MODEL).',
-    pending: 'Le modèle lit la copie… La réponse s’affichera ici dès qu’elle arrive.',
+    pending: 'Le modèle lit la copie ({seconds} s)… La réponse s’affichera ici dès qu’elle arrive.',
     failed: 'Pas de suggestions : {reason}',
     note: 'Des suggestions seulement : rien n’est noté tant que vous ne les acceptez pas. L’en-tête est masqué avant l’envoi.',
     comment: 'Commentaire général',

@@ -189,6 +189,8 @@ function failure() {
     requestId: REQUEST,
     model: 'local-vision',
     reason: { code: 'TIMEOUT' as const, message: 'pas de réponse en 60 s.' },
+    tokensIn: 0,
+    tokensOut: 0,
     latencyMs: 60000,
     attempts: 3,
   };

@@ -37,7 +37,17 @@ export type AiSuggestionProduced = Event<
 >;
 export type AiSuggestionFailed = Event<
   'AiSuggestionFailed',
-  { copyId: string; requestId: string; model: string; reason: AiFailure; latencyMs: number; attempts: number }
+  /** Tokens count too: a malformed answer was still paid for. */
+  {
+    copyId: string;
+    requestId: string;
+    model: string;
+    reason: AiFailure;
+    tokensIn: number;
+    tokensOut: number;
+    latencyMs: number;
+    attempts: number;
+  }
 >;
 /** `points`: what was awarded for an accepted or edited suggestion (after the scale's rounding). */
 export type AiSuggestionReviewed = Event<
@@ -65,7 +75,7 @@ export type RecordAiSuggestion = Command<
 >;
 export type RecordAiSuggestionFailure = Command<
   'RecordAiSuggestionFailure',
-  { requestId: string; model: string; reason: AiFailure; latencyMs: number; attempts: number }
+  { requestId: string; model: string; reason: AiFailure; tokensIn: number; tokensOut: number; latencyMs: number; attempts: number }
 >;
 /** `points` is required when edited; `scale` is the exam's current scale, loaded by the handler. */
 export type ReviewAiSuggestion = Command<
@@ -122,10 +132,8 @@ export const decideAiSuggestion = <E extends { type: string }>(
       const { reason, model } = command.data;
       if (!AI_FAILURE_CODES.includes(reason?.code)) throw validation('unknown failure code', { field: 'reason' });
       const message = requiredText(reason.message, 'reason', 1_000);
-      const { latencyMs, attempts } = measures({ ...command.data, tokensIn: 0, tokensOut: 0 });
-      return [
-        { type: 'AiSuggestionFailed', data: { copyId, requestId, model, reason: { code: reason.code, message }, latencyMs, attempts } },
-      ];
+      const figures = measures(command.data);
+      return [{ type: 'AiSuggestionFailed', data: { copyId, requestId, model, reason: { code: reason.code, message }, ...figures } }];
     }
     case 'ReviewAiSuggestion':
       return review(command, copy, copyId, metadata, award);

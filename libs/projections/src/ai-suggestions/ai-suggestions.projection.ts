@@ -91,13 +91,11 @@ export const aiSuggestionsProjection: Projection = {
           break;
         case 'AiSuggestionFailed': {
           const reason = data.reason as { code: string; message: string };
-          await update(`status = 'failed', failure_code = $3, failure_message = $4, latency_ms = $5, attempts = $6, finished_at = $7`, [
-            reason.code,
-            reason.message,
-            data.latencyMs,
-            data.attempts,
-            event.recordedAt,
-          ]);
+          await update(
+            `status = 'failed', failure_code = $3, failure_message = $4, latency_ms = $5, attempts = $6, finished_at = $7,
+             tokens_in = $8, tokens_out = $9`,
+            [reason.code, reason.message, data.latencyMs, data.attempts, event.recordedAt, data.tokensIn ?? 0, data.tokensOut ?? 0],
+          );
           break;
         }
         case 'AiSuggestionReviewed':

@@ -39,7 +39,7 @@ describe('the workspace’s AI suggestions panel', () => {
     await panel.find('[data-ai-ask]').trigger('click');
     await flushPromises();
     expect(server.of('RequestAiSuggestions')[0]?.variables).toEqual({ copyId: 'c1' });
-    expect(panel.find('[data-ai-pending]').exists()).toBe(true);
+    expect(panel.find('[data-ai-pending]').text()).toMatch(/^Le modèle lit la copie \(\d+ s\)…/);
     expect(panel.find('[data-ai-ask]').attributes('disabled')).toBeDefined();
     push(request('PRODUCED'));
     await flushPromises();
@@ -116,6 +116,7 @@ function request(status: string, review: { decision?: unknown; reviewedPoints?: 
     requestId: 'r1',
     status,
     model: 'local-vision',
+    requestedAt: new Date().toISOString(),
     comment: status === 'PRODUCED' ? 'Copie claire.' : null,
     failureCode: null,
     failureMessage: null,
