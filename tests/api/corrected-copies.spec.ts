@@ -1,11 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createCanvas } from '@napi-rs/canvas';
 import { unzipSync } from 'fflate';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { type CorrectedCopyRendered, copyStreamId } from '#domain';
-import { encodeCanvas } from '#ocr';
 import { CorrectedCopyProcessor } from '../../apps/api/src/corrected-copies/corrected-copy.processor.js';
 import { type ApiClient, type ApiHarness, startApi } from '../support/api-harness.js';
 import {
@@ -21,6 +19,7 @@ import {
   tick,
 } from '../support/copy-fixtures.js';
 import { ok, signedInStaff } from '../support/school-fixtures.js';
+import { type CorrectedPdfState, adminCorrectedPdf, getFile, pageImage, readyCorrectedPdf, sha256 } from '../support/file-fixtures.js';
 
 /**
  * Corrected-copy PDFs end to end (issue 6): a finalisation makes the processor build both variants
@@ -103,33 +102,16 @@ describe('corrected-copy PDFs', () => {
       }),
     ).adminCopy.pages[0]!.pageId;
 
-  type PdfState = { ready: boolean; sha256: string | null; bytes: number | null; url: string | null } | null;
-  const adminPdf = async (copyId: string): Promise<PdfState> =>
-    ok(
-      await admin.graphql<{ adminCopy: { correctedPdf: PdfState } }>(
-        `query($c: ID!) { adminCopy(copyId: $c) { correctedPdf { ready sha256 bytes url } } }`,
-        {
-          c: copyId,
-        },
-      ),
-    ).adminCopy.correctedPdf;
-  /** Polls the admin's view of the copy until its PDF is ready with another hash than `previous`. */
-  const readyPdf = async (copyId: string, previous: string | null = null): Promise<NonNullable<PdfState>> => {
-    for (let attempt = 0; attempt < 300; attempt++) {
-      const state = await adminPdf(copyId);
-      if (state?.ready && state.sha256 !== previous) return state;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`the corrected PDF of ${copyId} was not built`);
-  };
+  type PdfState = CorrectedPdfState;
+  const adminPdf = (copyId: string): Promise<PdfState> => adminCorrectedPdf(admin, copyId);
+  const readyPdf = (copyId: string, previous: string | null = null) => readyCorrectedPdf(admin, copyId, previous);
   const renderedEvents = async (copyId: string) =>
     (await api.runtime.store.readStream(copyStreamId(copyId)))
       .filter((event) => event.type === 'CorrectedCopyRendered')
       .map((event) => event.data as CorrectedCopyRendered['data']);
 
   const url = (copyId: string) => `/api/files/copies/${copyId}/corrected.pdf`;
-  const get = (client: ApiClient | null, target: string) =>
-    fetch(`${api.base}${target}`, { headers: client ? { cookie: cookieOf(client) } : {} });
+  const get = (client: ApiClient | null, target: string) => getFile(api.base, client, target);
   const download = async (client: ApiClient, copyId: string) => {
     const response = await get(client, url(copyId));
     expect(response.status).toBe(200);
@@ -344,23 +326,6 @@ describe('corrected-copy PDFs', () => {
     });
   });
 });
-
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-const cookieOf = (client: ApiClient): string =>
-  ['korrigo_session', 'korrigo_csrf'].flatMap((name) => (client.cookie(name) ? [`${name}=${client.cookie(name)}`] : [])).join('; ');
-
-/** A small A4 page: a dark name band in the header (unless masked) and answer lines below. */
-const pageImage = async (seed: number, withName: boolean): Promise<Buffer> => {
-  const canvas = createCanvas(420, 594);
-  const context = canvas.getContext('2d');
-  context.fillStyle = '#ffffff';
-  context.fillRect(0, 0, 420, 594);
-  context.fillStyle = '#111111';
-  if (withName) context.fillRect(30, 30, 300, 60);
-  for (let y = 300; y < 360 + seed * 12; y += 12) context.fillRect(30, y, 360, 6);
-  return encodeCanvas(canvas, 'jpeg', 90);
-};
 
 const PDFJS_ROOT = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 

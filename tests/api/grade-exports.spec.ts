@@ -14,6 +14,7 @@ import {
   signedInStudent,
 } from '../support/copy-fixtures.js';
 import { ok, signedInStaff } from '../support/school-fixtures.js';
+import { getFile, gradeExportUrl } from '../support/file-fixtures.js';
 
 /**
  * Grade exports through the real route (DESIGN §10): who may download, what is refused and why, the
@@ -225,16 +226,8 @@ describe('exporting an exam’s grades', () => {
 });
 
 /** A GET as the portal sends it: the session cookie, and the CSRF header unless told not to. */
-const download = (client: ApiClient, examId: string, query: string, options: { csrf?: boolean } = {}): Promise<Response> => {
-  const cookies = ['korrigo_session', 'korrigo_csrf'].flatMap((name) => (client.cookie(name) ? [`${name}=${client.cookie(name)}`] : []));
-  const csrf = client.cookie('korrigo_csrf');
-  return fetch(`${client.base}/api/exports/exams/${examId}/grades${query ? `?${query}` : ''}`, {
-    headers: {
-      ...(cookies.length ? { cookie: cookies.join('; ') } : {}),
-      ...(csrf && options.csrf !== false ? { 'x-csrf-token': decodeURIComponent(csrf) } : {}),
-    },
-  });
-};
+const download = (client: ApiClient, examId: string, query: string, options: { csrf?: boolean } = {}): Promise<Response> =>
+  getFile(client.base, client, gradeExportUrl(examId, query), { csrf: options.csrf !== false });
 
 const enroll = async (api: ApiHarness, lastName: string, firstName: string, birthDate: string, className = 'TG1'): Promise<string> => {
   const admin = await adminActor(api);

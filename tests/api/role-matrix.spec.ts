@@ -182,6 +182,7 @@ const RULES: Record<string, Rule> = {
   'Query.correctedCopiesArchive': { allow: ADMIN_ONLY },
   'Query.exam': { allow: EXAM_STAFF },
   'Query.examAnswerKey': { allow: ADMIN_ONLY },
+  'Query.examFileActivity': { allow: ADMIN_ONLY },
   'Query.exams': { allow: EXAM_STAFF },
   'Query.identificationDesk': { allow: ADMIN_ONLY },
   'Query.identificationProgress': { allow: ADMIN_ONLY },
@@ -208,6 +209,8 @@ const RULES: Record<string, Rule> = {
     },
   },
   'Query.previewGradingScale': { allow: ADMIN_ONLY },
+  // No scan in the fixture: the exam office's preview is answered NOT_FOUND, the others are refused before.
+  'Query.recutPreview': { allow: ADMIN_ONLY, expectError: 'NOT_FOUND' },
   'Query.rosterSearch': { allow: ADMIN_ONLY },
   'Query.scans': { allow: ADMIN_ONLY },
   'Query.students': { allow: ADMIN_ONLY },
@@ -284,6 +287,7 @@ const RULES: Record<string, Rule> = {
   'Mutation.withdrawResults': { allow: ADMIN_ONLY, args: () => ({ examId: fx.spareExamId }), expectError: 'CONFLICT' },
   // The fixture has no scan: the exam office's retry is answered NOT_FOUND, the others are refused before.
   'Mutation.retryScan': { allow: ADMIN_ONLY, expectError: 'NOT_FOUND' },
+  'Mutation.recutScan': { allow: ADMIN_ONLY, expectError: 'NOT_FOUND' },
   'Mutation.withdrawStudent': { allow: ADMIN_ONLY, args: () => ({ studentId: fx.students.spare.studentId }) },
   'Mutation.deactivateUser': { allow: ADMIN_ONLY, args: () => ({ userId: fx.spareDeactivateId }) },
   'Mutation.reactivateUser': { allow: ADMIN_ONLY, args: () => ({ userId: fx.spareDeactivateId }) },

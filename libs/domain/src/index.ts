@@ -81,6 +81,7 @@ export {
 export { copyDecider, decideCopy } from './copy/copy.decider.js';
 export * from './copy/corrected-copy.js';
 export { assertPagesEditable } from './copy/copy-pages.js';
+export * from './copy/copy-recut.js';
 export * from './copy/ai-answer.js';
 export * from './copy/ai-suggestion.js';
 export type { AiRequestState, AiSuggestionsState } from './copy/ai-suggestion.state.js';

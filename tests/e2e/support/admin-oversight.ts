@@ -10,11 +10,11 @@ export const forceRelease = async (page: Page, code: string, holder: string, rea
   const release = page.getByRole('button', { name: `Libérer la copie ${code} tenue par ${holder}` });
   await release.waitFor();
   await page.getByText('En direct').waitFor();
-  await screenshot(page, '16-admin-lock-board');
+  await screenshot(page, '17-admin-lock-board');
   await release.click();
   const dialog = page.getByRole('dialog', { name: 'Libérer une copie' });
   await dialog.getByLabel(/^\s*Motif/).fill(reason);
-  await screenshot(page, '17-admin-force-release-dialog');
+  await screenshot(page, '18-admin-force-release-dialog');
   await dialog.getByRole('button', { name: 'Libérer', exact: true }).click();
   await page.getByText('Aucune copie n’est verrouillée en ce moment.').waitFor();
 };
@@ -25,10 +25,10 @@ export const publishResults = async (page: Page, examId: string): Promise<void> 
   await page.getByRole('button', { name: 'Publier les résultats' }).click();
   await page.getByRole('dialog', { name: 'Publier les résultats' }).getByRole('button', { name: 'Publier les résultats' }).click();
   await page.getByRole('button', { name: 'Retirer les résultats' }).waitFor();
-  await screenshot(page, '20-admin-exam-published');
+  await screenshot(page, '24-admin-exam-published');
   await page.getByRole('link', { name: 'Examens', exact: true }).click();
   await page.getByRole('row', { name: /Publiés/ }).waitFor();
-  await screenshot(page, '21-admin-exams-list');
+  await screenshot(page, '25-admin-exams-list');
 };
 
 /** Issues one student's one-time access code from the students screen; returns what the slip says. */
@@ -45,7 +45,7 @@ export const issueAccessSlip = async (
   await page.getByRole('dialog', { name: 'Codes d’accès' }).getByRole('button', { name: 'Créer les codes' }).click();
   const slip = page.locator('.slip').filter({ hasText: student.login });
   await slip.waitFor();
-  await screenshot(page, '22-admin-access-slip');
+  await screenshot(page, '27-admin-access-slip');
   const [login, code] = await slip.locator('dd').allTextContents();
   return { login: login!.trim(), code: code!.trim() };
 };
@@ -55,7 +55,7 @@ export const openCopyAudit = async (page: Page, code: string): Promise<void> => 
   await page.getByRole('link', { name: 'Audit', exact: true }).click();
   const row = page.getByRole('row', { name: new RegExp(code) });
   await row.waitFor();
-  await screenshot(page, '27-admin-audit-copies');
+  await screenshot(page, '32-admin-audit-copies');
   await row.getByRole('link', { name: 'Historique' }).click();
   await page.getByRole('slider', { name: 'État de la copie à la révision choisie' }).waitFor();
 };

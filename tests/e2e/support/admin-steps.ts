@@ -75,7 +75,7 @@ export const createTeacher = async (page: Page, name: string, email: string): Pr
     .getByRole('row', { name: new RegExp(name) })
     .getByText('Mot de passe provisoire')
     .waitFor();
-  await screenshot(page, '05-admin-users-created');
+  await screenshot(page, '06-admin-users-created');
   return (await handOver.locator('output').textContent())!.trim();
 };
 
@@ -89,5 +89,5 @@ export const assignCorrector = async (page: Page, examId: string, name: string):
   await page.getByRole('checkbox', { name }).check();
   await page.getByRole('button', { name: 'Enregistrer les correcteurs' }).click();
   await page.getByRole('row', { name: new RegExp(name) }).waitFor();
-  await screenshot(page, '06-admin-correctors');
+  await screenshot(page, '07-admin-correctors');
 };

@@ -25,7 +25,7 @@ export const uploadClassScan = async (page: Page, examId: string, pdf: Buffer, p
   try {
     await step.waitFor({ timeout: 30_000 });
     sawProgress = true;
-    await screenshot(page, '07-admin-scan-import-progress');
+    await screenshot(page, '08-admin-scan-import-progress');
   } catch {
     // Finished before a step could be seen: the assertion on `sawProgress` reports it.
   }
@@ -33,7 +33,7 @@ export const uploadClassScan = async (page: Page, examId: string, pdf: Buffer, p
     .getByTestId('scan-status')
     .filter({ hasText: /Terminé|Échec|Refusé/ })
     .waitFor({ timeout: PIPELINE_TIMEOUT });
-  await screenshot(page, '08-admin-scan-import-done');
+  await screenshot(page, '09-admin-scan-import-done');
   return { sawProgress, outcome: (await card.textContent()) ?? '' };
 };
 
@@ -44,7 +44,7 @@ export const reviewSplit = async (page: Page): Promise<number> => {
   await copies.first().waitFor();
   for (const thumbnail of await copies.locator('img').all()) await imageLoaded(page, thumbnail);
   await page.mouse.wheel(0, -10_000);
-  await screenshot(page, '09-admin-split-review');
+  await screenshot(page, '10-admin-split-review');
   return copies.count();
 };
 
@@ -60,7 +60,7 @@ export const confirmDeskByKeyboard = async (page: Page, examId: string, studentO
   await openExamTab(page, examId, 'Identification');
   const left = page.getByTestId('count-left');
   await left.waitFor();
-  await screenshot(page, '10-admin-identification-desk');
+  await screenshot(page, '11-admin-identification-desk');
   let confirmed = 0;
   while (Number(await left.textContent()) > 0) {
     const panel = page.getByTestId('desk-panel');
@@ -89,7 +89,7 @@ export const confirmDeskByKeyboard = async (page: Page, examId: string, studentO
     confirmed++;
   }
   await page.getByTestId('desk-done').waitFor();
-  await screenshot(page, '11-admin-identification-done');
+  await screenshot(page, '12-admin-identification-done');
   return confirmed;
 };
 
@@ -99,6 +99,6 @@ export const dispatchCopies = async (page: Page, examId: string): Promise<string
   const outcome = page.getByRole('region', { name: 'Répartition des copies' }).locator('.alert-success');
   await outcome.waitFor();
   await page.getByRole('heading', { name: 'Répartition par correcteur' }).waitFor();
-  await screenshot(page, '12-admin-dispatch');
+  await screenshot(page, '13-admin-dispatch');
   return (await outcome.textContent()) ?? '';
 };

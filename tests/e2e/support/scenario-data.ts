@@ -29,6 +29,18 @@ export const MARKS = {
   others: ['2', '3,5', '6', '3'],
 };
 
+/**
+ * The model's suggestions for every copy, question after question. On the first copy the teacher has
+ * typed the first two marks; they accept the model's 5,75 for chemistry and correct its 3 to 4 for
+ * waves, so the copy ends on MARKS.first as before. The gap to the final scores: 1 point on 4 questions.
+ */
+export const AI = {
+  answerKey: 'Exercice 2 : la molécule est l’éthanol, fonction alcool, 7 points si le mécanisme est complet.',
+  suggested: [2.5, 4, 5.75, 3],
+  accept: SCALE[1]!.label,
+  edit: { label: SCALE[2]!.label, points: '4' },
+};
+
 /** The sum of typed marks as the portal prints it (16,25). */
 export const shown = (marks: readonly string[]): string =>
   new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 }).format(marks.reduce((sum, mark) => sum + Number(mark.replace(',', '.')), 0));

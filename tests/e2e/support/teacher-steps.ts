@@ -33,7 +33,7 @@ export const openCopyFromLot = async (page: Page, examTitle: string): Promise<st
   await page.getByRole('link', { name: examTitle }).click();
   const first = page.locator('a[data-copy-link]').first();
   await first.waitFor();
-  await screenshot(page, '14-teacher-lot');
+  await screenshot(page, '15-teacher-lot');
   const code = ((await first.textContent()) ?? '').trim();
   await first.click();
   await workspace(page).banner.and(page.locator('[data-status="held"]')).waitFor();

@@ -4,6 +4,8 @@ import { IdentificationDeskResolver } from './identification/identification-desk
 import { MergeCopiesHandler } from './split-correction/merge-copies.handler.js';
 import { MovePageHandler } from './split-correction/move-page.handler.js';
 import { PageTransfers } from './split-correction/page-transfers.js';
+import { RecutPlanner } from './split-correction/recut-planner.js';
+import { RecutScanHandler } from './split-correction/recut-scan.handler.js';
 import { ReorderPagesHandler } from './split-correction/reorder-pages.handler.js';
 import { SplitCopyHandler } from './split-correction/split-copy.handler.js';
 import { SplitCorrectionResolver } from './split-correction/split-correction.resolver.js';
@@ -52,6 +54,8 @@ import { StudentResults } from './student-results.js';
     MergeCopiesHandler,
     SplitCopyHandler,
     ReorderPagesHandler,
+    RecutPlanner,
+    RecutScanHandler,
     TransferCompletionProcessor,
     SplitCorrectionResolver,
   ],

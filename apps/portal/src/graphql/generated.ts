@@ -37,6 +37,9 @@ export type CopyStatus = 'ASSIGNED' | 'FINALISED' | 'IDENTIFIED' | 'IMPORTED' | 
 /** LEFT: the copies still to identify; ALL: every copy of the exam */
 export type DeskFilter = 'ALL' | 'LEFT';
 
+/** Grade export (Pronote, CSV, Excel), one corrected copy’s PDF, or the class ZIP of corrected copies */
+export type FileActivityKind = 'ARCHIVE' | 'CORRECTED_COPY' | 'GRADE_EXPORT';
+
 /** A question as the admin writes it: a parent’s maxPoints and step may be left out */
 export type GradingQuestionInput = {
   children?: Array<GradingQuestionInput> | null | undefined;
@@ -320,6 +323,12 @@ export type CorrectedCopiesArchiveQueryVariables = Exact<{
 }>;
 
 export type CorrectedCopiesArchiveQuery = { correctedCopiesArchive: { url: string; copies: number; ready: number; pending: number } };
+
+export type CopyCorrectedPdfQueryVariables = Exact<{
+  copyId: string | number;
+}>;
+
+export type CopyCorrectedPdfQuery = { copy: { copyId: string; correctedPdf: { ready: boolean; url: string | null } | null } };
 
 export type AnnotationViewFieldsFragment = {
   annotationId: string;
@@ -761,6 +770,33 @@ export type WithdrawResultsMutation = {
   withdrawResults: { examId: string; published: boolean; publishedAt: string | null; withdrawnReason: string | null };
 };
 
+export type ExamFileActivityQueryVariables = Exact<{
+  examId: string | number;
+  kinds?: Array<FileActivityKind> | FileActivityKind | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+export type ExamFileActivityQuery = {
+  examFileActivity: {
+    examId: string;
+    nextCursor: string | null;
+    items: Array<{
+      eventId: string;
+      kind: FileActivityKind;
+      at: string;
+      actorName: string;
+      actorRole: string | null;
+      summary: string;
+      anonymousCode: string | null;
+      copyId: string | null;
+      fileName: string | null;
+      sha256: string | null;
+      sha256Short: string | null;
+    }>;
+  };
+};
+
 export type DeskStudentFieldsFragment = {
   id: string;
   lastName: string;
@@ -926,6 +962,42 @@ export type CopyLockChangedSubscription = {
     reason: string | null;
     at: string;
   };
+};
+
+export type RecutSummaryFieldsFragment = {
+  scanId: string;
+  fromPage: number;
+  pagesPerCopy: number;
+  changedCopyIds: Array<string>;
+  created: number;
+  discarded: number;
+};
+
+export type RecutPreviewQueryVariables = Exact<{
+  scanId: string | number;
+  fromPage: number;
+  pagesPerCopy?: number | null | undefined;
+}>;
+
+export type RecutPreviewQuery = {
+  recutPreview: {
+    scanId: string;
+    fromPage: number;
+    pagesPerCopy: number;
+    changedCopyIds: Array<string>;
+    created: number;
+    discarded: number;
+  };
+};
+
+export type RecutScanMutationVariables = Exact<{
+  scanId: string | number;
+  fromPage: number;
+  pagesPerCopy?: number | null | undefined;
+}>;
+
+export type RecutScanMutation = {
+  recutScan: { scanId: string; fromPage: number; pagesPerCopy: number; changedCopyIds: Array<string>; created: number; discarded: number };
 };
 
 export type ImportRosterMutationVariables = Exact<{
@@ -1719,6 +1791,19 @@ fragment DeskCandidateFields on DeskCandidate {
 }`,
   { fragmentName: 'DeskCopyFields' },
 ) as unknown as TypedDocumentString<DeskCopyFieldsFragment, unknown>;
+export const RecutSummaryFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment RecutSummaryFields on RecutSummary {
+  scanId
+  fromPage
+  pagesPerCopy
+  changedCopyIds
+  created
+  discarded
+}
+    `,
+  { fragmentName: 'RecutSummaryFields' },
+) as unknown as TypedDocumentString<RecutSummaryFieldsFragment, unknown>;
 export const ScanFieldsFragmentDoc = new TypedDocumentString(
   `
     fragment ScanFields on Scan {
@@ -2089,6 +2174,17 @@ export const CorrectedCopiesArchiveDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CorrectedCopiesArchiveQuery, CorrectedCopiesArchiveQueryVariables>;
+export const CopyCorrectedPdfDocument = new TypedDocumentString(`
+    query CopyCorrectedPdf($copyId: ID!) {
+  copy(copyId: $copyId) {
+    copyId
+    correctedPdf {
+      ready
+      url
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CopyCorrectedPdfQuery, CopyCorrectedPdfQueryVariables>;
 export const CorrectionCopyDocument = new TypedDocumentString(`
     query CorrectionCopy($copyId: ID!) {
   copy(copyId: $copyId) {
@@ -2557,6 +2653,27 @@ export const WithdrawResultsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WithdrawResultsMutation, WithdrawResultsMutationVariables>;
+export const ExamFileActivityDocument = new TypedDocumentString(`
+    query ExamFileActivity($examId: ID!, $kinds: [FileActivityKind!], $first: Int, $after: String) {
+  examFileActivity(examId: $examId, kinds: $kinds, first: $first, after: $after) {
+    examId
+    nextCursor
+    items {
+      eventId
+      kind
+      at
+      actorName
+      actorRole
+      summary
+      anonymousCode
+      copyId
+      fileName
+      sha256
+      sha256Short
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ExamFileActivityQuery, ExamFileActivityQueryVariables>;
 export const IdentificationDeskDocument = new TypedDocumentString(`
     query IdentificationDesk($examId: ID!, $filter: DeskFilter!, $first: Int!, $after: String) {
   identificationDesk(
@@ -2731,6 +2848,34 @@ export const CopyLockChangedDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CopyLockChangedSubscription, CopyLockChangedSubscriptionVariables>;
+export const RecutPreviewDocument = new TypedDocumentString(`
+    query RecutPreview($scanId: ID!, $fromPage: Int!, $pagesPerCopy: Int) {
+  recutPreview(scanId: $scanId, fromPage: $fromPage, pagesPerCopy: $pagesPerCopy) {
+    ...RecutSummaryFields
+  }
+}
+    fragment RecutSummaryFields on RecutSummary {
+  scanId
+  fromPage
+  pagesPerCopy
+  changedCopyIds
+  created
+  discarded
+}`) as unknown as TypedDocumentString<RecutPreviewQuery, RecutPreviewQueryVariables>;
+export const RecutScanDocument = new TypedDocumentString(`
+    mutation RecutScan($scanId: ID!, $fromPage: Int!, $pagesPerCopy: Int) {
+  recutScan(scanId: $scanId, fromPage: $fromPage, pagesPerCopy: $pagesPerCopy) {
+    ...RecutSummaryFields
+  }
+}
+    fragment RecutSummaryFields on RecutSummary {
+  scanId
+  fromPage
+  pagesPerCopy
+  changedCopyIds
+  created
+  discarded
+}`) as unknown as TypedDocumentString<RecutScanMutation, RecutScanMutationVariables>;
 export const ImportRosterDocument = new TypedDocumentString(`
     mutation ImportRoster($csv: String!, $dryRun: Boolean!) {
   importRoster(csv: $csv, dryRun: $dryRun) {

@@ -677,6 +677,22 @@ export const en: Messages = {
       option: '{code} — {who} ({pages} p.)',
     },
   },
+  recut: {
+    action: 'Re-cut from this page…',
+    title: 'Re-cut the scan from page {number}',
+    explain:
+      'For a page missing in the middle of the scan: the pages before page {number} stay where they are; from it on, the pages are cut again into consecutive copies, reusing the following copies in order (their anonymous codes are kept).',
+    pagesPerCopy: 'Pages per copy',
+    loading: 'Working out the preview…',
+    changed: 'no copy re-cut | 1 copy re-cut from page {page} | {count} copies re-cut from page {page}',
+    created: '1 copy created | 1 copy created | {count} copies created',
+    discarded: '1 copy emptied and removed | 1 copy emptied and removed | {count} copies emptied and removed',
+    nothing: 'The copies are already cut this way: nothing would change.',
+    identification:
+      'A copy whose first page changes loses its identification and goes back to the identification desk; an incomplete copy stays flagged.',
+    confirm: 'Re-cut',
+    done: 'Scan re-cut.',
+  },
   desk: {
     title: 'Identification desk',
     none: 'No copy for this exam.',
@@ -786,8 +802,12 @@ export const en: Messages = {
       failed: 'Failed',
       acceptance: 'Acceptance rate',
       gap: 'Average gap suggested / final score',
-      gapValue: '{gap} pt over {count} questions',
+      gapValue: '{gap} pt',
+      gapOver: 'over {count} question | over {count} questions',
       decisions: 'Correctors’ decisions',
+      acceptedCount: 'Accepted',
+      editedCount: 'Edited',
+      dismissedCount: 'Dismissed',
     },
     answerKey: {
       title: 'Answer key for AI suggestions',
@@ -851,6 +871,20 @@ export const en: Messages = {
       points: 'Points',
       appreciation: 'Appreciation',
     },
+  },
+  fileActivity: {
+    tab: 'Journal',
+    title: 'File journal',
+    lead: 'Every file that left Korrigo for this exam: grade exports, corrected copies downloaded, ZIP archives. Newest first.',
+    kind: 'File type',
+    kinds: { all: 'All files', GRADE_EXPORT: 'Grade exports', CORRECTED_COPY: 'Corrected copies', ARCHIVE: 'ZIP archives' },
+    columns: { at: 'Date', person: 'Person', role: 'Role', action: 'Action', hash: 'SHA-256 fingerprint' },
+    hashTitle: 'Full SHA-256: {hash}',
+    noHash: 'unknown',
+    none: 'No file has left Korrigo for this exam yet.',
+    noMatch: 'No file of this type.',
+    more: 'Show older entries',
+    history: 'History of copy {code}',
   },
   teacher: {
     home: {

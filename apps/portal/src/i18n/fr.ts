@@ -684,6 +684,22 @@ export const fr = {
       option: '{code} — {who} ({pages} p.)',
     },
   },
+  recut: {
+    action: 'Recouper à partir de cette page…',
+    title: 'Recouper le scan à partir de la page {number}',
+    explain:
+      'Pour une page manquante au milieu du scan : les pages avant la page {number} restent où elles sont ; à partir d’elle, les pages sont redécoupées en copies consécutives, en réutilisant les copies suivantes dans l’ordre (leurs codes anonymes sont conservés).',
+    pagesPerCopy: 'Pages par copie',
+    loading: 'Calcul de l’aperçu…',
+    changed: 'aucune copie recoupée | 1 copie recoupée à partir de la page {page} | {count} copies recoupées à partir de la page {page}',
+    created: '1 copie créée | 1 copie créée | {count} copies créées',
+    discarded: '1 copie vidée et retirée | 1 copie vidée et retirée | {count} copies vidées et retirées',
+    nothing: 'Les copies sont déjà découpées ainsi : rien ne changerait.',
+    identification:
+      'Une copie dont la première page change perd son identification et repasse au bureau d’identification ; une copie incomplète reste signalée.',
+    confirm: 'Recouper',
+    done: 'Scan recoupé.',
+  },
   desk: {
     title: 'Bureau d’identification',
     none: 'Aucune copie pour cet examen.',
@@ -793,8 +809,12 @@ export const fr = {
       failed: 'En échec',
       acceptance: 'Taux d’acceptation',
       gap: 'Écart moyen suggéré / note finale',
-      gapValue: '{gap} pt sur {count} questions',
+      gapValue: '{gap} pt',
+      gapOver: 'sur {count} question | sur {count} questions',
       decisions: 'Décisions des correcteurs',
+      acceptedCount: 'Acceptées',
+      editedCount: 'Modifiées',
+      dismissedCount: 'Ignorées',
     },
     answerKey: {
       title: 'Corrigé pour les suggestions IA',
@@ -858,6 +878,20 @@ export const fr = {
       points: 'Points',
       appreciation: 'Appréciation',
     },
+  },
+  fileActivity: {
+    tab: 'Journal',
+    title: 'Journal des fichiers',
+    lead: 'Chaque fichier sorti de Korrigo pour cet examen : exports de notes, copies corrigées téléchargées, archives ZIP. Du plus récent au plus ancien.',
+    kind: 'Type de fichier',
+    kinds: { all: 'Tous les fichiers', GRADE_EXPORT: 'Exports de notes', CORRECTED_COPY: 'Copies corrigées', ARCHIVE: 'Archives ZIP' },
+    columns: { at: 'Date', person: 'Personne', role: 'Rôle', action: 'Action', hash: 'Empreinte SHA-256' },
+    hashTitle: 'SHA-256 complet : {hash}',
+    noHash: 'inconnue',
+    none: 'Aucun fichier n’est encore sorti pour cet examen.',
+    noMatch: 'Aucun fichier de ce type.',
+    more: 'Afficher les plus anciens',
+    history: 'Historique de la copie {code}',
   },
   teacher: {
     home: {

@@ -61,6 +61,13 @@ export const adminRoutes: RouteRecordRaw[] = [
         props: true,
         meta: { title: 'desk.title' },
       },
+      {
+        path: 'journal',
+        name: 'admin-exam-file-activity',
+        component: () => import('@/pages/admin/exam/AdminExamFileActivityPage.vue'),
+        props: true,
+        meta: { title: 'fileActivity.title' },
+      },
     ],
   },
   {

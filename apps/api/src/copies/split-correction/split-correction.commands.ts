@@ -44,3 +44,26 @@ export class ReorderPagesCommand extends Command<void> {
     super();
   }
 }
+
+/** What a re-cut changed (or, previewed, would change). */
+export interface RecutSummary {
+  readonly scanId: string;
+  readonly fromPage: number;
+  readonly pagesPerCopy: number;
+  /** Copies whose pages change, created ones included, in scan order. */
+  readonly changedCopyIds: readonly string[];
+  readonly created: number;
+  readonly discarded: number;
+}
+
+/** The pages from `fromPage` on are cut again into copies of `pagesPerCopy` (null: the scan's). */
+export class RecutScanCommand extends Command<RecutSummary> {
+  constructor(
+    readonly actor: Actor,
+    readonly scanId: string,
+    readonly fromPage: number,
+    readonly pagesPerCopy: number | null,
+  ) {
+    super();
+  }
+}

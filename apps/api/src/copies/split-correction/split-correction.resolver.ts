@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Args, Context, ID, Int, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Roles } from '../../auth/roles.decorator.js';
 import type { RequestContext } from '../../auth/request-context.js';
 import { actorOf, requireId } from '../../shared/command-context.js';
@@ -8,7 +8,16 @@ import { badInput } from '../../shared/errors.js';
 import { ChangeCopyCommand } from '../change-copy/change-copy.command.js';
 import { CopyReadModel } from '../copy-read-model.js';
 import { AdminCopyModel, CopyFlagReason } from '../models/copy-admin.models.js';
-import { MergeCopiesCommand, MovePageCommand, ReorderPagesCommand, SplitCopyCommand } from './split-correction.commands.js';
+import { RecutPlanner } from './recut-planner.js';
+import { recutSummary } from './recut-scan.handler.js';
+import { RecutSummaryModel } from './recut.models.js';
+import {
+  MergeCopiesCommand,
+  MovePageCommand,
+  RecutScanCommand,
+  ReorderPagesCommand,
+  SplitCopyCommand,
+} from './split-correction.commands.js';
 
 const MAX_PAGE_ID_LENGTH = 200;
 
@@ -27,6 +36,7 @@ export class SplitCorrectionResolver {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(CopyReadModel) private readonly reads: CopyReadModel,
+    @Inject(RecutPlanner) private readonly recuts: RecutPlanner,
   ) {}
 
   @Roles('admin')
@@ -96,5 +106,33 @@ export class SplitCorrectionResolver {
     const id = requireId(copyId, 'Copie');
     await this.commands.execute(new ChangeCopyCommand(id, actorOf(ctx.session!), { type: 'ClearFlag', data: { reason } }));
     return this.reads.adminCopy(id);
+  }
+
+  @Roles('admin')
+  @Mutation(() => RecutSummaryModel, {
+    description:
+      'Cuts the class scan again from page `fromPage` into copies of `pagesPerCopy` pages (default: the scan’s), reusing its copies in scan order; the same request asked again completes an interrupted re-cut',
+  })
+  async recutScan(
+    @Context() ctx: RequestContext,
+    @Args('scanId', { type: () => ID }) scanId: string,
+    @Args('fromPage', { type: () => Int }) fromPage: number,
+    @Args('pagesPerCopy', { type: () => Int, nullable: true }) pagesPerCopy: number | null,
+  ): Promise<RecutSummaryModel> {
+    const summary = await this.commands.execute(
+      new RecutScanCommand(actorOf(ctx.session!), requireId(scanId, 'Numérisation'), fromPage, pagesPerCopy ?? null),
+    );
+    return { ...summary, changedCopyIds: [...summary.changedCopyIds] };
+  }
+
+  @Roles('admin')
+  @Query(() => RecutSummaryModel, { description: 'What `recutScan` with these arguments would change, without changing anything' })
+  async recutPreview(
+    @Args('scanId', { type: () => ID }) scanId: string,
+    @Args('fromPage', { type: () => Int }) fromPage: number,
+    @Args('pagesPerCopy', { type: () => Int, nullable: true }) pagesPerCopy: number | null,
+  ): Promise<RecutSummaryModel> {
+    const summary = recutSummary(await this.recuts.prepare(requireId(scanId, 'Numérisation'), fromPage, pagesPerCopy ?? null));
+    return { ...summary, changedCopyIds: [...summary.changedCopyIds] };
   }
 }

@@ -16,6 +16,7 @@ describe('the exam office’s AI figures', () => {
     expect(card.find('[data-ai-acceptance]').text()).toBe('50 %');
     expect(card.find('[data-ai-gap]').text()).toBe('0,75 pt sur 12 questions');
     expect(card.find('svg').attributes('aria-label')).toBe('Décisions des correcteurs');
+    expect(card.findAll('svg title').map((title) => title.text())).toEqual(['Acceptées : 2', 'Modifiées : 1', 'Ignorées : 1']);
   });
 
   it('says when no suggestion was asked for', async () => {

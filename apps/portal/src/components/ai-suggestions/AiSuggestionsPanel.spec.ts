@@ -93,6 +93,24 @@ describe('the workspace’s AI suggestions panel', () => {
     expect(panel.emitted('scored')?.[1]).toEqual(['q1', 2.5]);
   });
 
+  it('puts the cursor in the points field on M, text selected, and Escape goes back to the suggestion', async () => {
+    stubGraphQL({ AiSuggestionsStatus: () => ({ data: { aiSuggestionsStatus: { enabled: true, model: 'm' } } }) });
+    const panel = await mountPanel({ attachTo: document.body });
+    push(request('PRODUCED'));
+    await flushPromises();
+    await panel.find('[data-ai-question="q1"]').trigger('keydown', { key: 'm' });
+    await flushPromises();
+    const input = panel.find('input').element as HTMLInputElement;
+    expect(document.activeElement).toBe(input);
+    expect(input.value).toBe('3,5');
+    expect([input.selectionStart, input.selectionEnd]).toEqual([0, 3]);
+    await panel.find('input').trigger('keydown', { key: 'Escape' });
+    await flushPromises();
+    expect(panel.find('input').exists()).toBe(false);
+    expect(document.activeElement).toBe(panel.find('[data-ai-question="q1"]').element);
+    panel.unmount();
+  });
+
   it('shows a refusal of the server (a full queue) as it is', async () => {
     stubGraphQL({
       AiSuggestionsStatus: () => ({ data: { aiSuggestionsStatus: { enabled: true, model: 'm' } } }),
@@ -105,8 +123,12 @@ describe('the workspace’s AI suggestions panel', () => {
   });
 });
 
-async function mountPanel() {
-  const panel = mount(AiSuggestionsPanel, { props: { copyId: 'c1', readOnly: false, labels: { q1: 'Exercice 1' } }, ...withI18n });
+async function mountPanel(options: { attachTo?: HTMLElement } = {}) {
+  const panel = mount(AiSuggestionsPanel, {
+    props: { copyId: 'c1', readOnly: false, labels: { q1: 'Exercice 1' } },
+    ...withI18n,
+    ...options,
+  });
   await flushPromises();
   return panel;
 }

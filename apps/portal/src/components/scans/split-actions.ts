@@ -15,7 +15,8 @@ export type SplitIntent =
   | { readonly kind: 'reorder'; readonly copyId: string; readonly pageIds: readonly string[] }
   | { readonly kind: 'split'; readonly copyId: string; readonly atPageId: string }
   | { readonly kind: 'merge'; readonly sourceCopyId: string; readonly targetCopyId: string }
-  | { readonly kind: 'clearFlag'; readonly copyId: string; readonly reason: CopyFlagReason };
+  | { readonly kind: 'clearFlag'; readonly copyId: string; readonly reason: CopyFlagReason }
+  | { readonly kind: 'recut'; readonly scanId: string; readonly fromPage: number; readonly pagesPerCopy: number | null };
 
 export interface SplitCopyPages {
   readonly copyId: string;
@@ -31,8 +32,15 @@ export const movedWithin = (pageIds: readonly string[], pageId: string, index: n
   return [...rest.slice(0, to), pageId, ...rest.slice(to)];
 };
 
+/** A page the admin would re-cut a class scan from, with the scan's pages per copy proposed first. */
+export interface RecutRequest {
+  readonly scanId: string;
+  readonly fromPage: number;
+  readonly pagesPerCopy: number;
+}
+
 /** What a page's menu offers. */
-export type PageMenuAction = 'left' | 'right' | 'move' | 'split';
+export type PageMenuAction = 'left' | 'right' | 'move' | 'split' | 'recut';
 
 /** The MIME type a dragged page travels as (another app's drag is ignored). */
 export const PAGE_DRAG_TYPE = 'application/x-korrigo-page';

@@ -1,6 +1,13 @@
 import { onScopeDispose, ref, shallowRef, watch } from 'vue';
 import { client } from '@/graphql/client';
-import { ClearFlagDocument, MergeCopiesDocument, MovePageDocument, ReorderPagesDocument, SplitCopyDocument } from '@/graphql/generated';
+import {
+  ClearFlagDocument,
+  MergeCopiesDocument,
+  MovePageDocument,
+  RecutScanDocument,
+  ReorderPagesDocument,
+  SplitCopyDocument,
+} from '@/graphql/generated';
 import { type DeskCopy, loadDeskCopies, onDeskChanged } from '@/components/identification/desk-api';
 import type { SplitIntent } from './split-actions';
 
@@ -55,6 +62,9 @@ export const useSplitReview = (examId: () => string) => {
         return;
       case 'clearFlag':
         await client.request(ClearFlagDocument, { copyId: intent.copyId, reason: intent.reason });
+        return;
+      case 'recut':
+        await client.request(RecutScanDocument, { scanId: intent.scanId, fromPage: intent.fromPage, pagesPerCopy: intent.pagesPerCopy });
         return;
     }
   };

@@ -19,6 +19,12 @@ describe('a student’s published result', () => {
     expect(page.find('[data-appreciation]').text()).toBe('Travail sérieux.');
   });
 
+  it('adds the points on the grading scale only when it is not out of 20', async () => {
+    stubGraphQL({ MyResultDetails: () => ({ data: { myResults: [result(), { ...result(), copyId: 'c2', total: 25, max: 40 }] } }) });
+    expect((await open('c1')).find('[data-mark]').text()).not.toContain('au barème');
+    expect((await open('c2')).find('[data-mark]').text()).toContain('25 / 40 au barème');
+  });
+
   it('draws the corrector’s annotations over the copy, with nothing to edit', async () => {
     stubGraphQL({ MyResultDetails: () => ({ data: { myResults: [result()] } }) });
     const page = await open('c1');
