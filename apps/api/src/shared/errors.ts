@@ -26,6 +26,17 @@ export const notFound = (message: string): ApiError => new ApiError('NOT_FOUND',
 export const badInput = (message: string, details?: Record<string, unknown>): ApiError => new ApiError('BAD_USER_INPUT', message, details);
 
 /** Maps what resolvers throw to coded errors: the one place where domain and store errors meet the API. */
+/** The HTTP status of each code, for the REST routes (GraphQL answers 200 with `extensions.code`). */
+export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
 export const toApiError = (error: unknown): { code: ApiErrorCode; message: string; details?: Record<string, unknown> } => {
   if (error instanceof DomainError) return { code: FROM_DOMAIN[error.code], message: error.message, details: { ...error.details } };
   if (error instanceof EventStoreError) {

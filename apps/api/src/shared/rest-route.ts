@@ -2,17 +2,7 @@ import type { Request, Response } from 'express';
 import { CSRF_HEADER, type RequestContext } from '../auth/request-context.js';
 import type { Session } from '../auth/sessions.js';
 import { sendError } from '../files/send-image.js';
-import { ApiError, type ApiErrorCode, toApiError } from './errors.js';
-
-const STATUS: Record<ApiErrorCode, number> = {
-  BAD_USER_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  UNAVAILABLE: 503,
-  INTERNAL_SERVER_ERROR: 500,
-};
+import { ApiError, type ApiErrorCode, HTTP_STATUS, toApiError } from './errors.js';
 
 export interface RestRouteOptions {
   /** Prefix of the log line for an unexpected failure, e.g. "files". */
@@ -50,7 +40,7 @@ export const restRoute = async (
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     const mapped = error instanceof ApiError ? { code: error.extensions.code as ApiErrorCode, message: error.message } : toApiError(error);
-    const status = STATUS[mapped.code] ?? 500;
+    const status = HTTP_STATUS[mapped.code] ?? 500;
     if (status >= 500)
       process.stderr.write(`[${options.tag}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     if (res.headersSent) res.destroy();

@@ -1,18 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { Response } from 'express';
 import { GraphQLError } from 'graphql';
-import { type ApiErrorCode, toApiError } from '../../shared/errors.js';
+import { type ApiErrorCode, HTTP_STATUS, toApiError } from '../../shared/errors.js';
 import { UploadError } from './upload-error.js';
-
-const STATUS: Record<ApiErrorCode, number> = {
-  BAD_USER_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  UNAVAILABLE: 503,
-  INTERNAL_SERVER_ERROR: 500,
-};
 
 /**
  * The upload route's errors as JSON `{ code, reason }` with a matching status: the guard's and the
@@ -34,11 +24,11 @@ const toHttp = (error: unknown): { status: number; body: Record<string, unknown>
   if (error instanceof GraphQLError) {
     const code = String(error.extensions.code ?? 'INTERNAL_SERVER_ERROR') as ApiErrorCode;
     const details = (error.extensions.details as Record<string, unknown> | undefined) ?? {};
-    return { status: STATUS[code] ?? 500, body: { code, reason: error.message, ...details } };
+    return { status: HTTP_STATUS[code] ?? 500, body: { code, reason: error.message, ...details } };
   }
   if (error instanceof HttpException) return { status: error.getStatus(), body: { code: 'BAD_REQUEST', reason: error.message } };
   const mapped = toApiError(error);
   const reason =
     mapped.code === 'INTERNAL_SERVER_ERROR' ? 'Erreur interne : réessayez ; si elle persiste, prévenez l’administrateur.' : mapped.message;
-  return { status: STATUS[mapped.code], body: { code: mapped.code, reason, ...(mapped.details ?? {}) } };
+  return { status: HTTP_STATUS[mapped.code], body: { code: mapped.code, reason, ...(mapped.details ?? {}) } };
 };
