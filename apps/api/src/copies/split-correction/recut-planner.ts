@@ -7,18 +7,16 @@ import {
   type RecutPlan,
   type RecutStep,
   assertPagesEditable,
-  copyDecider,
-  copyStreamId,
   planRecut,
   scanDecider,
   scanStreamId,
 } from '#domain';
 import { RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
-import { loadStream } from '../../shared/execute-command.js';
-import { mapLimited } from '../../shared/command-context.js';
+import { type Actor, loadStream } from '../../shared/execute-command.js';
 import { ApiError, badInput, notFound } from '../../shared/errors.js';
 import { PageTransfers } from './page-transfers.js';
+import { landDetachedTransfers, liveCopiesOf, loadScanCopies } from './scan-copy-streams.js';
 
 /** A re-cut as planned now from the scan's copies, checked and ready to run (or to preview). */
 export interface PreparedRecut {
@@ -61,7 +59,8 @@ export class RecutPlanner {
     @Inject(PageTransfers) private readonly transfers: PageTransfers,
   ) {}
 
-  async prepare(scanId: string, fromPage: number, pagesPerCopy: number | null): Promise<PreparedRecut> {
+  /** `landAs`: first land, as this actor, the transfers a crash left detached (the re-cut itself; a preview lands nothing). */
+  async prepare(scanId: string, fromPage: number, pagesPerCopy: number | null, landAs: Actor | null = null): Promise<PreparedRecut> {
     const { state: scan } = await loadStream(this.runtime.store, scanStreamId(scanId), scanDecider);
     if (scan.scanId === null || scan.rejected || scan.examId === null) throw notFound('Numérisation introuvable.');
     if (scan.mode !== 'class') {
@@ -75,7 +74,9 @@ export class RecutPlanner {
     if (!Number.isInteger(perCopy) || perCopy < 1 || perCopy > MAX_PAGES_PER_COPY) {
       throw badInput(`Une copie compte de 1 à ${MAX_PAGES_PER_COPY} pages.`);
     }
-    const copies = await this.copiesOf(scanId);
+    let loaded = await loadScanCopies(this.runtime, scan);
+    if (landAs && (await landDetachedTransfers(loaded, this.transfers, landAs)) > 0) loaded = await loadScanCopies(this.runtime, scan);
+    const copies = liveCopiesOf(loaded, scanId);
     const numbers = copies.flatMap((copy) => copy.state.pages.map((page) => page.number));
     if (!Number.isInteger(fromPage) || !numbers.includes(fromPage)) {
       const range = numbers.length > 0 ? ` (pages ${Math.min(...numbers)} à ${Math.max(...numbers)})` : '';
@@ -118,15 +119,5 @@ export class RecutPlanner {
         { copyId: copy.copyId },
       );
     }
-  }
-
-  /** The scan's live copies as their streams tell them (the read model only lists them). */
-  private async copiesOf(scanId: string): Promise<{ copyId: string; state: CopyState }[]> {
-    const { rows } = await this.runtime.pool.query<{ copy_id: string }>(`SELECT copy_id FROM copies WHERE scan_id = $1`, [scanId]);
-    const loaded = await mapLimited(rows, 8, async ({ copy_id: copyId }) => ({
-      copyId,
-      state: (await loadStream(this.runtime.store, copyStreamId(copyId), copyDecider)).state,
-    }));
-    return loaded.filter((copy) => copy.state.copyId !== null && !copy.state.discarded && copy.state.pages.length > 0);
   }
 }

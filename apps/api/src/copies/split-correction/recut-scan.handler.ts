@@ -11,6 +11,7 @@ import {
   headerRegionOf,
   staleFirstPage,
 } from '#domain';
+import type { Position } from '#event-store';
 import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../../tokens.js';
 import type { Runtime } from '../../runtime/runtime.js';
@@ -20,11 +21,10 @@ import { ChangeCopyCommand } from '../change-copy/change-copy.command.js';
 import { ClearIdentificationCommand } from '../identification/clear-identification.command.js';
 import { releaseStudent } from '../identification/student-reservation.js';
 import { examRoster } from '../../scans/pipeline/exam-roster.js';
-import { PageTransfers, metadataFor } from './page-transfers.js';
+import { PageTransfers, latest, metadataFor } from './page-transfers.js';
 import { RecutHeaders } from './recut-headers.js';
 import { type PreparedRecut, RecutPlanner, recutTransferId } from './recut-planner.js';
 import { RecutScanCommand, type RecutSummary } from './split-correction.commands.js';
-import { completeDetachedTransfers } from './detached-transfers.js';
 
 /**
  * Runs a re-cut (recut-planner.ts) as page transfers, one at a time, each the usual two idempotent
@@ -48,20 +48,21 @@ export class RecutScanHandler implements ICommandHandler<RecutScanCommand> {
   ) {}
 
   async execute({ actor, scanId, fromPage, pagesPerCopy }: RecutScanCommand): Promise<RecutSummary> {
-    await completeDetachedTransfers(this.runtime, this.runner, this.transfers, scanId, actor);
-    const recut = await this.planner.prepare(scanId, fromPage, pagesPerCopy);
-    for (const step of recut.plan.steps) await this.run(recut, step, actor);
+    const recut = await this.planner.prepare(scanId, fromPage, pagesPerCopy, actor);
+    let written: Position | null = null;
+    for (const step of recut.plan.steps) written = latest(written, await this.run(recut, step, actor));
+    // Settling's commands wait for their own read models: the transfers' are awaited here.
+    await readYourWrites(this.runner, written, COPY_READ_MODELS);
     await this.settle(recut, actor);
-    const head = await this.runtime.store.head();
-    await readYourWrites(this.runner, head?.position ?? null, COPY_READ_MODELS);
     return recutSummary(recut);
   }
 
-  private async run(recut: PreparedRecut, step: RecutStep, actor: Actor): Promise<void> {
+  /** Runs one step; answers where its last event landed (null when waited for already, or nothing written). */
+  private async run(recut: PreparedRecut, step: RecutStep, actor: Actor): Promise<Position | null> {
     if (step.kind === 'reorder') {
       const change = { type: 'ReorderPages', data: { pageIds: step.pageIds } } as const;
-      await this.commands.execute(new ChangeCopyCommand(step.copyId, actor, change, { awaitReadModel: false }));
-      return;
+      await this.commands.execute(new ChangeCopyCommand(step.copyId, actor, change));
+      return null;
     }
     const source = await this.transfers.copy(step.fromCopyId);
     const transferId = recutTransferId(recut.recutId, step, source.transferIds.length);
@@ -81,7 +82,8 @@ export class RecutScanHandler implements ICommandHandler<RecutScanCommand> {
         await releaseStudent(this.runtime.store, source.examId, event.data.studentId, step.fromCopyId, by);
     }
     const transfer = this.transfers.transferIn(detached.events, source);
-    if (transfer) await this.transfers.complete(transfer, { ...actor, causationId: recut.recutId });
+    const attached = transfer ? await this.transfers.complete(transfer, { ...actor, causationId: recut.recutId }) : null;
+    return latest(detached.position, attached);
   }
 
   private async settle(recut: PreparedRecut, actor: Actor): Promise<void> {
@@ -101,7 +103,7 @@ export class RecutScanHandler implements ICommandHandler<RecutScanCommand> {
         }
         if (stale.header || state.header === null) {
           const change = await headers.readingOf(copyId, state.pages[0]!);
-          await this.commands.execute(new ChangeCopyCommand(copyId, actor, change, { awaitReadModel: false }));
+          await this.commands.execute(new ChangeCopyCommand(copyId, actor, change));
         }
         await this.flag(copyId, state, recut.pagesPerCopy, actor);
       }
@@ -120,7 +122,7 @@ export class RecutScanHandler implements ICommandHandler<RecutScanCommand> {
           data: { reason: 'missing_pages', note: `Recoupage : ${copy.pages.length} page(s) sur ${pagesPerCopy}.` },
         } as const)
       : ({ type: 'ClearFlag', data: { reason: 'missing_pages' } } as const);
-    await this.commands.execute(new ChangeCopyCommand(copyId, actor, change, { awaitReadModel: false }));
+    await this.commands.execute(new ChangeCopyCommand(copyId, actor, change));
   }
 }
 

@@ -22,7 +22,7 @@ describe('re-cutting a class scan from a page of the split review', () => {
     const { review, api } = await openReview();
     await menuItem(review, 'p4', ACTION).trigger('click');
     await flushPromises();
-    expect(api.of('RecutPreview')[0]?.variables).toEqual({ scanId: 'scan-1', fromPage: 4, pagesPerCopy: 2 });
+    expect(api.of('RecutPreview').map((call) => call.variables)).toEqual([{ scanId: 'scan-1', fromPage: 4, pagesPerCopy: 2 }]);
     expect(review.get('[data-testid="recut-preview"]').text()).toBe('12 copies recoupées à partir de la page 4, 1 copie créée');
     const desks = api.of('IdentificationDesk').length;
     await review.get('[data-testid="recut-confirm"]').trigger('click');
