@@ -1,15 +1,21 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { copyDecider, copyStreamId } from '#domain';
 import { TransferCompletionProcessor } from '../../apps/api/src/copies/split-correction/transfer-completion.processor.js';
 import { executeCommand } from '../../apps/api/src/shared/execute-command.js';
 import { type ApiClient, type ApiHarness, startApi } from '../support/api-harness.js';
 import { type ImportedCopy, IMPORT_COPIES, adminActor, createExam, lockCopy, signedInStudent } from '../support/copy-fixtures.js';
-import { errorCode, ok, signedInStaff } from '../support/school-fixtures.js';
+import { errorCode, importRoster, ok, signedInStaff } from '../support/school-fixtures.js';
+import { createExamFor, uploadScan, waitForScans } from '../support/scan-upload.js';
+import { type ClassScan, generateClassScan } from '../fixtures/class-scan.js';
 
 /**
  * Correcting how a scan was cut into copies (issue 4 part 7), through the API: moves, merges,
  * splits, reorders and flags, refused once correction starts, and safe against a crash between
- * the two streams a move writes.
+ * the two streams a move writes. On a real class scan: a copy whose first page changes loses an
+ * identification made on another sheet and gets its new header read for the desk.
  */
 
 type AdminCopy = {
@@ -34,8 +40,12 @@ describe('split correction', () => {
   let admin: ApiClient;
   let teacher: { client: ApiClient; userId: string };
   let examId: string;
+  let dataDir: string;
 
   beforeAll(async () => {
+    // The scan pipeline keeps its temporary files under DATA_DIR.
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'korrigo-split-correction-'));
+    process.env.DATA_DIR = dataDir;
     api = await startApi();
     admin = await api.admin();
     teacher = await signedInStaff(api, admin, 'TEACHER', 'prof.decoupe@lycee.test');
@@ -43,6 +53,7 @@ describe('split correction', () => {
   });
   afterAll(async () => {
     await api?.close();
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   const adminCopy = async (copyId: string) => ok(await admin.graphql<{ adminCopy: AdminCopy }>(ADMIN_COPY, { c: copyId })).adminCopy;
@@ -288,6 +299,157 @@ describe('split correction', () => {
       await api.runner.waitFor((await api.runtime.store.head())!.position, ['copies'], 5000);
       expect(await pageIdsOf(c!.copyId)).toEqual([...c!.pageIds, ...b!.pageIds, a!.pageIds[1]]);
     });
+  });
+
+  describe('settling first pages, on a real class scan', () => {
+    type DeskCopy = {
+      copyId: string;
+      engine: string | null;
+      headerImageUrl: string | null;
+      pages: { pageId: string }[];
+      student: { studentId: string } | null;
+      candidates: { student: { id: string }; taken: boolean }[];
+    };
+    const DESK = `query($e: ID!) { identificationDesk(examId: $e, filter: ALL, first: 50) { items {
+      copyId engine headerImageUrl pages { pageId } student { studentId } candidates { student { id } taken } } } }`;
+    const IDENTIFY = `mutation($c: ID!, $s: ID!) { identifyCopy(copyId: $c, studentId: $s) { status } }`;
+    const REASON = 'La première page de la copie a changé : identification à refaire.';
+    let classScan: ClassScan;
+    let exam: string;
+    /** The copies in scan order as imported, each identified as its student; and those students. */
+    let copies: DeskCopy[];
+    let students: string[];
+
+    const desk = async (): Promise<Map<string, DeskCopy>> =>
+      new Map(
+        ok(await admin.graphql<{ identificationDesk: { items: DeskCopy[] } }>(DESK, { e: exam })).identificationDesk.items.map((copy) => [
+          copy.copyId,
+          copy,
+        ]),
+      );
+    const deskCopy = async (copyId: string): Promise<DeskCopy> => (await desk()).get(copyId)!;
+    /** The digest of the header crop the desk shows (its URL names the copy, not the crop). */
+    const cropOf = async (copy: DeskCopy): Promise<string> => {
+      const cookie = ['korrigo_session', 'korrigo_csrf'].map((name) => `${name}=${admin.cookie(name)}`).join('; ');
+      const response = await fetch(`${api.base}${copy.headerImageUrl!}`, { headers: { cookie } });
+      expect(response.status).toBe(200);
+      return createHash('sha256')
+        .update(new Uint8Array(await response.arrayBuffer()))
+        .digest('hex');
+    };
+    let crops: string[];
+    const eventsOf = async (copyId: string) => await api.runtime.store.readStream(copyStreamId(copyId));
+    const studentIdOf = async ({ lastName, firstName }: { lastName: string; firstName: string }): Promise<string> => {
+      const { students: roster } = ok(
+        await admin.graphql<{ students: { studentId: string; lastName: string; firstName: string }[] }>(
+          `query($c: String) { students(className: $c) { studentId lastName firstName } }`,
+          { c: classScan.roster[0]!.className },
+        ),
+      );
+      const found = roster.find((student) => student.lastName === lastName && student.firstName === firstName);
+      if (!found) throw new Error(`${lastName} ${firstName} is not in the roster`);
+      return found.studentId;
+    };
+
+    beforeAll(async () => {
+      classScan = await generateClassScan({ style: 'printed', copies: 4, pagesPerCopy: 2, dpi: 150, seed: 41 });
+      expect((await importRoster(admin, classScan.rosterCsv)).errors).toBe(0);
+      exam = await createExamFor(admin, classScan.roster[0]!.className, 'Bac blanc : premières pages');
+      const answer = await uploadScan(api.base, admin, exam, [{ name: 'classe.pdf', bytes: classScan.pdf }], { pagesPerCopy: '2' });
+      expect(answer.status).toBe(202);
+      const [done] = await waitForScans(admin, exam, [String(answer.body.scanId)]);
+      expect(done!.stage).toBe('COMPLETED');
+      students = await Promise.all(classScan.truth.copies.map((copy) => studentIdOf(copy.student)));
+      const inScanOrder = async () => [...(await desk()).values()];
+      copies = await inScanOrder();
+      expect(copies).toHaveLength(4);
+      // Identified as the right student: automatically where OCR was sure, by hand otherwise.
+      for (const [index, copy] of copies.entries()) {
+        if (copy.student === null) ok(await admin.graphql(IDENTIFY, { c: copy.copyId, s: students[index] }));
+      }
+      copies = await inScanOrder();
+      expect(copies.map((copy) => copy.student?.studentId)).toEqual(students);
+      expect(copies.every((copy) => copy.headerImageUrl !== null)).toBe(true);
+      crops = await Promise.all(copies.map(cropOf));
+    }, 300_000);
+
+    it('leaves identifications and header crops alone when no copy’s first page changes', async () => {
+      const [, , from, to] = copies as [DeskCopy, DeskCopy, DeskCopy, DeskCopy];
+      ok(await admin.graphql(MOVE, { p: from.pages[1]!.pageId, t: to.copyId }));
+      const after = await desk();
+      expect(after.get(to.copyId)!.pages.map((page) => page.pageId)).toEqual([...to.pages, from.pages[1]!].map((page) => page.pageId));
+      for (const [index, copy] of [from, to].entries()) {
+        expect(after.get(copy.copyId)!.student?.studentId).toBe(copy.student!.studentId);
+        expect(await cropOf(after.get(copy.copyId)!)).toBe(crops[2 + index]);
+        const types = (await eventsOf(copy.copyId)).map((event) => event.type);
+        expect(types.slice(types.lastIndexOf(copy === from ? 'PagesDetached' : 'PagesAttached'))).toHaveLength(1);
+      }
+    });
+
+    describe('moving a copy’s first page to the front of another copy', () => {
+      let source: DeskCopy;
+      let target: DeskCopy;
+
+      beforeAll(async () => {
+        [source, target] = copies as [DeskCopy, DeskCopy];
+        ok(await admin.graphql(MOVE, { p: source.pages[0]!.pageId, t: target.copyId, at: 0 }));
+      }, 120_000);
+
+      it('clears the identification of the copy that lost it, and frees its student', async () => {
+        const after = await desk();
+        expect(after.get(source.copyId)!.student).toBeNull();
+        expect([...after.values()].map((copy) => copy.student?.studentId)).not.toContain(students[0]);
+        const cleared = (await eventsOf(source.copyId)).filter((event) => event.type === 'IdentificationCleared');
+        expect(cleared.map((event) => event.data)).toEqual([expect.objectContaining({ studentId: students[0], reason: REASON })]);
+        // The copy that now holds the student's header offers them, free.
+        expect(after.get(target.copyId)!.candidates).toContainEqual({ student: { id: students[0] }, taken: false });
+      });
+
+      it('reads the header of the copy that received it as first page, for the desk, without identifying it', async () => {
+        const moved = await deskCopy(target.copyId);
+        expect(moved.pages[0]!.pageId).toBe(source.pages[0]!.pageId);
+        expect(moved.student).toBeNull();
+        expect(moved.engine).toMatch(/tesseract/);
+        expect(await cropOf(moved)).not.toBe(crops[1]);
+        expect(moved.candidates.map((candidate) => candidate.student.id)).toContain(students[0]);
+        const types = (await eventsOf(target.copyId)).map((event) => event.type);
+        expect(types.slice(types.lastIndexOf('PagesAttached'))).toEqual(['PagesAttached', 'IdentificationCleared', 'HeaderRead']);
+        // The desk's answer is accepted: the student the sheet names was released by the other copy.
+        ok(await admin.graphql(IDENTIFY, { c: target.copyId, s: students[0] }));
+        expect((await deskCopy(target.copyId)).student?.studentId).toBe(students[0]);
+      }, 120_000);
+    });
+
+    it('clears the identification when a reorder puts another page first, and reads the right header once put back', async () => {
+      const copy = copies[3]!;
+      const pageIds = (await deskCopy(copy.copyId)).pages.map((page) => page.pageId);
+      const swapped = [pageIds[1]!, pageIds[0]!, ...pageIds.slice(2)];
+      ok(await admin.graphql(REORDER, { c: copy.copyId, p: swapped }));
+      const reordered = await deskCopy(copy.copyId);
+      expect(reordered.student).toBeNull();
+      expect(await cropOf(reordered)).not.toBe(crops[3]);
+      const cleared = (await eventsOf(copy.copyId)).filter((event) => event.type === 'IdentificationCleared');
+      expect(cleared.map((event) => event.data)).toEqual([expect.objectContaining({ studentId: students[3], reason: REASON })]);
+      ok(await admin.graphql(REORDER, { c: copy.copyId, p: pageIds }));
+      const restored = await deskCopy(copy.copyId);
+      expect(restored.student).toBeNull();
+      expect(restored.candidates).toContainEqual({ student: { id: students[3] }, taken: false });
+      ok(await admin.graphql(IDENTIFY, { c: copy.copyId, s: students[3] }));
+    }, 120_000);
+
+    it('reads the header of a split-off copy for the desk, and keeps the identification of the copy it left', async () => {
+      // The second copy now holds the first student's first page, then its own two pages.
+      const whole = await deskCopy(copies[1]!.copyId);
+      expect(whole.student?.studentId).toBe(students[0]);
+      const { splitCopy } = ok(await admin.graphql<{ splitCopy: AdminCopy[] }>(SPLIT, { c: whole.copyId, p: copies[1]!.pages[0]!.pageId }));
+      const after = await desk();
+      expect(after.get(whole.copyId)!.student?.studentId).toBe(students[0]);
+      const created = after.get(splitCopy[1]!.copyId)!;
+      expect(created.pages.map((page) => page.pageId)).toEqual(copies[1]!.pages.map((page) => page.pageId));
+      expect(created).toMatchObject({ student: null, engine: expect.stringMatching(/tesseract/) });
+      expect(created.candidates).toContainEqual({ student: { id: students[1] }, taken: false });
+      expect(await cropOf(created)).not.toBe(await cropOf(after.get(whole.copyId)!));
+    }, 120_000);
   });
 
   const progress = async () =>

@@ -1,6 +1,7 @@
 import { IdentificationQueueResolver } from './identification/identification-queue.resolver.js';
 import { IdentificationDeskQueries } from './identification/identification-desk.queries.js';
 import { IdentificationDeskResolver } from './identification/identification-desk.resolver.js';
+import { FirstPageSettler } from './split-correction/first-page-settler.js';
 import { MergeCopiesHandler } from './split-correction/merge-copies.handler.js';
 import { MovePageHandler } from './split-correction/move-page.handler.js';
 import { PageTransfers } from './split-correction/page-transfers.js';
@@ -50,6 +51,7 @@ import { StudentResults } from './student-results.js';
     IdentificationDeskQueries,
     IdentificationDeskResolver,
     PageTransfers,
+    FirstPageSettler,
     MovePageHandler,
     MergeCopiesHandler,
     SplitCopyHandler,

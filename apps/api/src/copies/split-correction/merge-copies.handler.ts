@@ -9,6 +9,7 @@ import { executeCommand } from '../../shared/execute-command.js';
 import { COPY_READ_MODELS, readYourWrites } from '../../shared/command-context.js';
 import { badInput } from '../../shared/errors.js';
 import { releaseStudent } from '../identification/student-reservation.js';
+import { FirstPageSettler, FIRST_PAGE_CHANGED } from './first-page-settler.js';
 import { PageTransfers, latest, metadataFor } from './page-transfers.js';
 import { MergeCopiesCommand } from './split-correction.commands.js';
 
@@ -24,6 +25,7 @@ export class MergeCopiesHandler implements ICommandHandler<MergeCopiesCommand> {
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
     @Inject(PageTransfers) private readonly transfers: PageTransfers,
+    @Inject(FirstPageSettler) private readonly settler: FirstPageSettler,
   ) {}
 
   async execute({ actor, targetCopyId, sourceCopyId }: MergeCopiesCommand): Promise<void> {
@@ -41,5 +43,7 @@ export class MergeCopiesHandler implements ICommandHandler<MergeCopiesCommand> {
     const transfer = this.transfers.transferIn(merged.events, source);
     const attached = transfer ? await this.transfers.complete(transfer, actor) : null;
     await readYourWrites(this.runner, latest(merged.position, attached), COPY_READ_MODELS);
+    // The pages go to the end, so the target's first page stays; settling it costs a stream read.
+    await this.settler.settle([targetCopyId], actor, FIRST_PAGE_CHANGED);
   }
 }

@@ -8,12 +8,13 @@ import type { Runtime } from '../../runtime/runtime.js';
 import { executeCommand } from '../../shared/execute-command.js';
 import { COPY_READ_MODELS, readYourWrites } from '../../shared/command-context.js';
 import { badInput, notFound } from '../../shared/errors.js';
+import { FirstPageSettler, FIRST_PAGE_CHANGED } from './first-page-settler.js';
 import { PageTransfers, latest, metadataFor } from './page-transfers.js';
 import { MovePageCommand, ReorderPagesCommand } from './split-correction.commands.js';
 
 /**
- * Moves one page to another copy of the same exam (see PageTransfers for the two appends). Moving a
- * page within its own copy is a reorder.
+ * Moves one page to another copy of the same exam (see PageTransfers for the two appends), then
+ * settles both copies' first pages (FirstPageSettler). Moving a page within its own copy is a reorder.
  */
 @CommandHandler(MovePageCommand)
 export class MovePageHandler implements ICommandHandler<MovePageCommand> {
@@ -22,6 +23,7 @@ export class MovePageHandler implements ICommandHandler<MovePageCommand> {
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(PageTransfers) private readonly transfers: PageTransfers,
+    @Inject(FirstPageSettler) private readonly settler: FirstPageSettler,
   ) {}
 
   async execute({ actor, pageId, toCopyId, position }: MovePageCommand): Promise<{ fromCopyId: string; toCopyId: string }> {
@@ -47,6 +49,7 @@ export class MovePageHandler implements ICommandHandler<MovePageCommand> {
     const transfer = this.transfers.transferIn(detached.events, source);
     const attached = transfer ? await this.transfers.complete(transfer, actor) : null;
     await readYourWrites(this.runner, latest(detached.position, attached), COPY_READ_MODELS);
+    await this.settler.settle([fromCopyId, toCopyId], actor, FIRST_PAGE_CHANGED);
     return { fromCopyId, toCopyId };
   }
 

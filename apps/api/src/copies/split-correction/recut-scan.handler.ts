@@ -1,16 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  type CopyEvent,
-  type CopyState,
-  type RecutStep,
-  copyDecider,
-  copyStreamId,
-  examDecider,
-  examStreamId,
-  headerRegionOf,
-  staleFirstPage,
-} from '#domain';
+import { type CopyState, type RecutStep, copyDecider, copyStreamId } from '#domain';
 import type { Position } from '#event-store';
 import type { ProjectionRunner } from '#projections';
 import { PROJECTION_RUNNER, RUNTIME } from '../../tokens.js';
@@ -18,11 +8,9 @@ import type { Runtime } from '../../runtime/runtime.js';
 import { type Actor, executeCommand, loadStream } from '../../shared/execute-command.js';
 import { COPY_READ_MODELS, readYourWrites } from '../../shared/command-context.js';
 import { ChangeCopyCommand } from '../change-copy/change-copy.command.js';
-import { ClearIdentificationCommand } from '../identification/clear-identification.command.js';
 import { releaseStudent } from '../identification/student-reservation.js';
-import { examRoster } from '../../scans/pipeline/exam-roster.js';
 import { PageTransfers, latest, metadataFor } from './page-transfers.js';
-import { RecutHeaders } from './recut-headers.js';
+import { FirstPageSettler } from './first-page-settler.js';
 import { type PreparedRecut, RecutPlanner, recutTransferId } from './recut-planner.js';
 import { RecutScanCommand, type RecutSummary } from './split-correction.commands.js';
 
@@ -32,10 +20,9 @@ import { RecutScanCommand, type RecutSummary } from './split-correction.commands
  * far, each caused by the re-cut id. Crash-safe by construction: a retry first lands any transfer
  * left detached, then plans again from where the pages are, which leaves only the transfers not yet
  * done; the settling that follows looks at the copies as they are, not at what this run moved.
- * Settling: a copy whose first page is not the one its identification or header reading was made on
- * loses them (never keep an automatic identification read on another sheet) and gets its new header
- * read for the identification desk (recut-headers.ts); `missing_pages` is set on a copy short of
- * pages and lifted from a copy now complete.
+ * Settling: the copies it cut, or that gave pages away under it, go through FirstPageSettler (an
+ * identification made on another first page is cleared, the new header read for the desk);
+ * `missing_pages` is set on a copy short of pages and lifted from a copy now complete.
  */
 @CommandHandler(RecutScanCommand)
 export class RecutScanHandler implements ICommandHandler<RecutScanCommand> {
@@ -45,6 +32,7 @@ export class RecutScanHandler implements ICommandHandler<RecutScanCommand> {
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(PageTransfers) private readonly transfers: PageTransfers,
     @Inject(RecutPlanner) private readonly planner: RecutPlanner,
+    @Inject(FirstPageSettler) private readonly settler: FirstPageSettler,
   ) {}
 
   async execute({ actor, scanId, fromPage, pagesPerCopy }: RecutScanCommand): Promise<RecutSummary> {
@@ -87,29 +75,21 @@ export class RecutScanHandler implements ICommandHandler<RecutScanCommand> {
   }
 
   private async settle(recut: PreparedRecut, actor: Actor): Promise<void> {
-    const { state: exam } = await loadStream(this.runtime.store, examStreamId(recut.examId), examDecider);
-    const headers = new RecutHeaders(this.runtime, headerRegionOf(exam), await examRoster(this.runtime, recut.examId));
-    try {
-      for (const { copyId } of recut.plan.layout) {
-        const { state, events } = await loadStream(this.runtime.store, copyStreamId(copyId), copyDecider);
-        if (state.copyId === null || state.discarded || state.pages.length === 0) continue;
-        // The copies cut from N on, and those before N that gave pages away under this re-cut (in this
-        // run or in one a crash interrupted): the others are none of the re-cut's business.
-        const cut = state.pages.some((page) => page.number >= recut.fromPage);
-        if (!cut && !events.some((event) => event.metadata.causationId === recut.recutId)) continue;
-        const stale = staleFirstPage(events.map((event) => ({ type: event.type, data: event.data }) as CopyEvent));
-        if (stale.identification) {
-          await this.commands.execute(new ClearIdentificationCommand(actor, copyId, 'Recoupage : la première page de la copie a changé.'));
-        }
-        if (stale.header || state.header === null) {
-          const change = await headers.readingOf(copyId, state.pages[0]!);
-          await this.commands.execute(new ChangeCopyCommand(copyId, actor, change));
-        }
-        await this.flag(copyId, state, recut.pagesPerCopy, actor);
-      }
-    } finally {
-      await headers.close();
+    const selected: { copyId: string; state: CopyState }[] = [];
+    for (const { copyId } of recut.plan.layout) {
+      const { state, events } = await loadStream(this.runtime.store, copyStreamId(copyId), copyDecider);
+      if (state.copyId === null || state.discarded || state.pages.length === 0) continue;
+      // The copies cut from N on, and those before N that gave pages away under this re-cut (in this
+      // run or in one a crash interrupted): the others are none of the re-cut's business.
+      const cut = state.pages.some((page) => page.number >= recut.fromPage);
+      if (cut || events.some((event) => event.metadata.causationId === recut.recutId)) selected.push({ copyId, state });
     }
+    await this.settler.settle(
+      selected.map(({ copyId }) => copyId),
+      actor,
+      'Recoupage : la première page de la copie a changé.',
+    );
+    for (const { copyId, state } of selected) await this.flag(copyId, state, recut.pagesPerCopy, actor);
   }
 
   private async flag(copyId: string, copy: CopyState, pagesPerCopy: number, actor: Actor): Promise<void> {

@@ -8,6 +8,7 @@ import type { Runtime } from '../../runtime/runtime.js';
 import { executeCommand } from '../../shared/execute-command.js';
 import { COPY_READ_MODELS, readYourWrites } from '../../shared/command-context.js';
 import { badInput } from '../../shared/errors.js';
+import { FirstPageSettler, FIRST_PAGE_CHANGED } from './first-page-settler.js';
 import { PageTransfers, metadataFor } from './page-transfers.js';
 import { SplitCopyCommand } from './split-correction.commands.js';
 
@@ -22,6 +23,7 @@ export class SplitCopyHandler implements ICommandHandler<SplitCopyCommand> {
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
     @Inject(PageTransfers) private readonly transfers: PageTransfers,
+    @Inject(FirstPageSettler) private readonly settler: FirstPageSettler,
   ) {}
 
   async execute({ actor, copyId, atPageId }: SplitCopyCommand): Promise<string> {
@@ -45,6 +47,8 @@ export class SplitCopyHandler implements ICommandHandler<SplitCopyCommand> {
     const transfer = this.transfers.transferIn(detached.events, source);
     if (transfer) await this.transfers.complete(transfer, actor);
     await readYourWrites(this.runner, detached.position, COPY_READ_MODELS);
+    // The new copy has no header yet: its first page's is read for the identification desk.
+    await this.settler.settle([copyId, transfer?.toCopyId ?? newCopyId], actor, FIRST_PAGE_CHANGED);
     return transfer?.toCopyId ?? newCopyId;
   }
 }
