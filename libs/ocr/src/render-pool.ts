@@ -149,6 +149,16 @@ export class RenderPool {
     });
   }
 
+  /**
+   * Starts the workers now rather than with the first page (each loads pdf.js and pdf-lib, a few hundred
+   * milliseconds), so that they start while the caller still prepares its file.
+   */
+  warmUp(): void {
+    if (this.closed) return;
+    while (this.slots.length < this.size) this.spawn();
+    this.dispatch();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const queued = this.queue.splice(0);

@@ -156,6 +156,8 @@ function openForJob(job: string, file: string, settings: RenderSettings): Promis
 async function closeJob(job: string): Promise<void> {
   const open = files.get(job);
   files.delete(job);
+  // An idle worker holds no page: the canvases and the last decoded scan image go with the last job.
+  if (files.size === 0) forgetKeptPixels();
   await open?.then((f) => f.pdf.destroy()).catch(() => undefined);
 }
 
@@ -279,6 +281,11 @@ function keptCanvas(pdf: PDFDocumentProxy, role: 'page' | 'region' | 'ink' | 'cr
 
 let keptImage: CanvasImage | null = null;
 
+function forgetKeptPixels(): void {
+  kept.clear();
+  keptImage = null;
+}
+
 const decodeImage = async (bytes: Uint8Array): Promise<CanvasImage> => {
   const image = keptImage ?? new canvasModule.Image();
   keptImage = null; // an image whose decoding failed is not reused
@@ -296,6 +303,7 @@ function measureInk(pdf: PDFDocumentProxy, canvas: Canvas): { inkRatio: number; 
   const width = Math.max(1, Math.round(canvas.width / 2));
   const height = Math.max(1, Math.round(canvas.height / 2));
   const small = keptCanvas(pdf, 'ink', width, height);
+  small.context.clearRect(0, 0, width, height);
   small.context.imageSmoothingEnabled = true;
   small.context.drawImage(canvas, 0, 0, width, height);
   return inkRatios(small.context.getImageData(0, 0, width, height).data, width, height);
@@ -314,6 +322,7 @@ async function maskAndCrop(
 ): Promise<{ maskedBytes: Uint8Array; headerCrop: Uint8Array }> {
   const { x, y, width, height } = regionRect(header, canvas.width, canvas.height);
   const crop = keptCanvas(pdf, 'crop', width, height);
+  crop.context.clearRect(0, 0, width, height);
   crop.context.drawImage(canvas, x, y, width, height, 0, 0, width, height);
   const headerCrop = encodeCanvas(crop.canvas, 'jpeg', HEADER_QUALITY);
   const context = canvas.getContext('2d');

@@ -1,10 +1,14 @@
 import { DomainError, type ScanState } from '#domain';
 import { type RosterEntry, matchRoster, parseHeaderFields } from '#ocr';
 import { IdentifyCopyCommand } from '../../copies/identification/identify-copy.command.js';
+import { mapLimited } from '../../shared/command-context.js';
 import { ApiError } from '../../shared/errors.js';
 import { takenElsewhere } from './exam-roster.js';
 import { PIPELINE_ACTOR, type ScanRun } from './pipeline-context.js';
 import { identificationDecided, isDiscarded, loadCopies } from './scan-copies.js';
+
+/** Identifications under way at once. */
+const PARALLEL = 8;
 
 /**
  * Matches the scan's read headers against the roster in one batch (each student at most one copy,
@@ -31,15 +35,19 @@ export const matchCopies = async (
     confidence: copy.state.header!.confidence,
   }));
   const results = inputs.length > 0 ? matchRoster(inputs, [...roster], { ...thresholds(run), takenStudentIds: taken }) : [];
-  for (const result of results) {
-    if (result.decision.kind !== 'auto') continue;
+  const sure = results.flatMap((result) =>
+    result.decision.kind === 'auto' ? [{ copyId: result.copyId, studentId: result.decision.studentId }] : [],
+  );
+  // A few at a time: each identification waits for the read models, and the matcher gives every copy a
+  // different student, so they touch different streams (copy and student reservation) and never race.
+  await mapLimited(sure, PARALLEL, async ({ copyId, studentId }) => {
     try {
-      await run.commands.execute(new IdentifyCopyCommand(PIPELINE_ACTOR, result.copyId, result.decision.studentId));
+      await run.commands.execute(new IdentifyCopyCommand(PIPELINE_ACTOR, copyId, studentId));
     } catch (error) {
       // Someone identified this student or this copy first: the desk sorts it out.
       if (!(error instanceof DomainError) && !(error instanceof ApiError && error.extensions.code === 'CONFLICT')) throw error;
     }
-  }
+  });
   const now = (await loadCopies(run.runtime, scan.copies ?? [])).filter((copy) => !isDiscarded(copy));
   return {
     auto: now.filter((copy) => copy.state.identificationMethod === 'auto').length,

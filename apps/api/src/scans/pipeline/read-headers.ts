@@ -7,8 +7,11 @@ import type { ReadHeader } from './header-readings.js';
 import { PIPELINE_ACTOR, type ScanRun } from './pipeline-context.js';
 import { type LoadedCopy, isDiscarded, loadCopies } from './scan-copies.js';
 
-/** Copies whose reading is awaited and recorded at once: enough to keep the OCR workers fed on a resumed run. */
-const PARALLEL = 4;
+/**
+ * Copies whose reading is awaited and recorded at once: enough to keep the OCR workers fed on a resumed
+ * run, and, on a first run, to record the readings started while rendering without waiting on each commit.
+ */
+const PARALLEL = 8;
 
 /**
  * Records the header reading of every copy that has none yet (a resumed run skips the others): the

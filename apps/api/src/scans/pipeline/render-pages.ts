@@ -22,8 +22,14 @@ const WINDOW = 200;
  */
 export const renderPages = async (run: ScanRun, scan: ScanState): Promise<void> => {
   run.stage = 'rendering';
-  const missing = Array.from({ length: scan.pageCount }, (_, i) => i + 1).filter((n) => !Object.hasOwn(scan.pages, String(n)));
   const firstPages = new Set(copyFirstPages(scan));
+  // Copies' first pages first: their header OCR then runs alongside the rest of the rendering, and is
+  // done when the last page is, rather than read after it.
+  const missing = Array.from({ length: scan.pageCount }, (_, i) => i + 1)
+    .filter((n) => !Object.hasOwn(scan.pages, String(n)))
+    .sort((a, b) => Number(firstPages.has(b)) - Number(firstPages.has(a)) || a - b);
+  // The workers start while the scan's PDF is copied out of the blob store.
+  if (missing.length > 0) run.engines.renderPool().warmUp();
   const file = await run.file.path();
   const reader = run.engines.headerReader();
   let pending: ScanPage[] = [];
