@@ -80,6 +80,19 @@ describe('the reader', () => {
     await broken.close();
     await expect(broken.read(Buffer.alloc(0))).rejects.toThrow(/fermé/);
   });
+  it('can be warmed up before the first image: it reads as before, and missing data still fails the read loudly', async () => {
+    const warm = new TesseractHeaderReader({ size: 1 });
+    warm.warmUp();
+    warm.warmUp(); // a second call starts nothing more
+    const reading = await warm.read(header(DUPONT_MARTIN, { font: 'DejaVu Sans', layout: 'two-rows' }));
+    expect(reading.fields.lastName).toMatch(/DUPONT/i);
+    await warm.close();
+
+    const broken = new TesseractHeaderReader({ size: 1, languageFiles: { fra: '/nonexistent/fra.traineddata.gz' } });
+    broken.warmUp();
+    await expect(broken.read(header(DUPONT_MARTIN, { font: 'DejaVu Sans', layout: 'two-rows' }))).rejects.toThrow(/« fra » introuvables/);
+    await broken.close();
+  });
   it('settles every read, queued or running, when closed', async () => {
     const closing = new TesseractHeaderReader({ size: 1 });
     const image = header(DUPONT_MARTIN, { font: 'DejaVu Sans', layout: 'two-rows' });

@@ -12,6 +12,8 @@ export interface HeaderReading {
 }
 export interface HeaderReader {
   read(image: Buffer): Promise<HeaderReading>;
+  /** Gets ready for a batch about to come (models loaded), when the reader has anything to load. */
+  warmUp?(): void;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,10 @@ export class TesseractHeaderReader implements HeaderReader {
     if (this.closed) throw new Error('Le lecteur OCR est fermé.');
     const { text, confidence } = await this.pool.recognize(image, (bytes) => removeSpecks(bytes, { dpi: this.dpi }));
     return { engine: TESSERACT_ENGINE, text: text.trim(), confidence, fields: parseHeaderFields(text) };
+  }
+
+  warmUp(): void {
+    if (!this.closed) this.pool.warmUp();
   }
 
   close(): Promise<void> {

@@ -118,13 +118,23 @@ export class TesseractPool {
     process.off('exit', this.removeDataDir);
   }
 
+  /**
+   * Starts every worker now rather than at the first image: loading the language data takes a second
+   * or two, which an upload still streaming in can hide.
+   */
+  warmUp(): void {
+    while (!this.closed && this.workers.size + this.starting < this.size) this.spawn();
+  }
+
   private pump(): void {
     while (this.queue.length > 0 && this.idle.length > 0) this.run(this.idle.pop()!, this.queue.shift()!);
-    if (this.queue.length > this.starting && this.workers.size + this.starting < this.size) {
-      const start = this.startWorker();
-      this.starts.add(start);
-      void start.finally(() => this.starts.delete(start));
-    }
+    if (this.queue.length > this.starting && this.workers.size + this.starting < this.size) this.spawn();
+  }
+
+  private spawn(): void {
+    const start = this.startWorker();
+    this.starts.add(start);
+    void start.finally(() => this.starts.delete(start));
   }
 
   private run(worker: Tesseract.Worker, job: Job): void {

@@ -11,5 +11,6 @@ export const timedHeaderReader = (reader: HeaderReader, engine: 'tesseract' | 'v
       done();
     }
   },
+  warmUp: () => reader.warmUp?.(),
   close: () => reader.close(),
 });

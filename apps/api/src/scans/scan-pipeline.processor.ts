@@ -18,6 +18,8 @@ const POLL_MS = 2_000;
 /** A scan that keeps meeting an unavailable store or database is retried this many times, then failed. */
 const MAX_TRANSIENT_ATTEMPTS = 6;
 const ABANDONED_TMP_MS = 60 * 60_000;
+/** How long warm engines wait for the upload that asked for them (prepare). */
+const PREPARED_MS = 60_000;
 
 /**
  * The scan import pipeline (DESIGN §2, §7): event-driven and crash-safe. Every unfinished scan in the
@@ -37,6 +39,8 @@ export class ScanPipeline implements OnApplicationBootstrap, OnModuleDestroy {
   private sweeping: Promise<void> | null = null;
   private stopping = false;
   private readonly backoff = new Map<string, { attempts: number; until: number }>();
+  /** When an upload last asked for warm engines: an idle sweep meanwhile must not stop them. */
+  private preparedAt = 0;
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
@@ -60,6 +64,16 @@ export class ScanPipeline implements OnApplicationBootstrap, OnModuleDestroy {
     this.timer = null;
     await this.sweeping;
     await this.engines.close();
+  }
+
+  /**
+   * Starts the render workers and OCR models while a scan is still being uploaded, so the import
+   * starts warm; they stop again at the first idle sweep once PREPARED_MS has passed.
+   */
+  prepare(): void {
+    if (this.stopping || !this.runtime.config.scans.pipeline) return;
+    this.preparedAt = Date.now();
+    this.engines.warmUp();
   }
 
   /** Looks for work now (after an upload or a retry) rather than at the next poll. */
@@ -89,7 +103,7 @@ export class ScanPipeline implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     // Idle: the render workers and OCR models go until the next scan.
-    if (!this.stopping) await this.engines.close();
+    if (!this.stopping && Date.now() - this.preparedAt > PREPARED_MS) await this.engines.close();
   }
 
   /** Works one scan under its advisory lock, unless another process holds it. */

@@ -42,6 +42,12 @@ export class OcrEngines {
     return this.reader;
   }
 
+  /** Starts the render workers and the OCR models ahead of a scan (while its upload streams in). */
+  warmUp(): void {
+    this.renderPool().warmUp();
+    this.headerReader().warmUp?.();
+  }
+
   async close(): Promise<void> {
     const [pool, reader] = [this.pool, this.reader];
     this.pool = null;

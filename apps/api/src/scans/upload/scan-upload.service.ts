@@ -42,6 +42,7 @@ export class ScanUploadService {
 
   async upload(session: Session, examId: string, req: Request): Promise<AcceptedScan[]> {
     await this.requireOpenExam(examId);
+    this.pipeline.prepare();
     const config = this.runtime.config.scans;
     const upload = await receiveUpload(req, {
       tmpDir: path.join(this.runtime.config.dataDir, 'tmp'),
