@@ -14,7 +14,13 @@ import {
   type Subscription,
   START,
 } from '../event-store.port.js';
-import { EventIdConflictError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
+import {
+  EventIdConflictError,
+  StoreUnavailableError,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+  isConnectionFailure,
+} from '../errors.js';
 import { migrateEventStore } from './schema.js';
 import { PostgresNotifier } from './postgres-notifier.js';
 import { PostgresSubscription } from './postgres-subscription.js';
@@ -102,26 +108,11 @@ const isUniqueViolation = (error: unknown): error is { code: string; constraint?
   typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 
 /** Connection-level failures from pg become the port's UNAVAILABLE; everything else passes through. */
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01',
-  '57P02',
-  '57P03',
-  '08000',
-  '08003',
-  '08006',
-]);
 const mapConnectionError = (error: unknown): unknown => {
-  const code = (error as { code?: string } | null)?.code;
-  if (code && CONNECTION_CODES.has(code))
-    return new StoreUnavailableError(`PostgreSQL event store unavailable (${code})`, { cause: error });
-  if (error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)) {
-    return new StoreUnavailableError(`PostgreSQL event store unavailable: ${error.message}`, { cause: error });
-  }
-  return error;
+  if (!isConnectionFailure(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const detail = typeof code === 'string' ? ` (${code})` : `: ${(error as Error).message}`;
+  return new StoreUnavailableError(`PostgreSQL event store unavailable${detail}`, { cause: error });
 };
 
 export interface PostgresEventStoreOptions {

@@ -1,30 +1,13 @@
 import type { ScanStage } from '#domain';
-import { EventStoreError } from '#event-store';
+import { EventStoreError, isConnectionFailure } from '#event-store';
 import { ScanRejectedError } from '#ocr';
 import { ApiError } from '../../shared/errors.js';
-
-/** Connection-level failures (Node sockets, PostgreSQL admin shutdown, too many connections…). */
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01',
-  '57P02',
-  '57P03',
-  '08000',
-  '08001',
-  '08003',
-  '08006',
-  '53300',
-]);
 
 /** The store or the database is away for a moment, or a race was lost: try the scan again later. */
 export const isTransient = (error: unknown): boolean => {
   if (error instanceof EventStoreError) return error.code !== 'NOT_FOUND';
   if (error instanceof ApiError) return error.extensions.code === 'UNAVAILABLE';
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && UNREACHABLE.has(code);
+  return isConnectionFailure(error);
 };
 
 const STEP: Record<ScanStage, string> = {
