@@ -318,6 +318,75 @@ export type CopyScoresQuery = {
   adminCopy: { copyId: string; status: CopyStatus; scaleVersion: number | null; scores: Array<{ questionId: string; points: number }> };
 };
 
+export type ReopenCopyMutationVariables = Exact<{
+  copyId: string | number;
+  reason: string;
+}>;
+
+export type ReopenCopyMutation = { reopenCopy: { copyId: string; status: CopyStatus } };
+
+export type ReassignCopyMutationVariables = Exact<{
+  copyId: string | number;
+  correctorId: string | number;
+}>;
+
+export type ReassignCopyMutation = { reassignCopy: { copyId: string; correctorId: string | null; status: string } };
+
+export type FlagCopyMutationVariables = Exact<{
+  copyId: string | number;
+  reason: CopyFlagReason;
+  note?: string | null | undefined;
+}>;
+
+export type FlagCopyMutation = { flagCopy: { copyId: string; flags: Array<{ reason: CopyFlagReason; note: string | null }> } };
+
+export type ProjectionStatusFieldsFragment = {
+  name: string;
+  checkpoint: string;
+  eventsSeen: string;
+  lagSeconds: number;
+  caughtUp: boolean;
+  running: boolean;
+  lastError: string | null;
+  lastEventAt: string | null;
+};
+
+export type SystemStatusQueryVariables = Exact<{ [key: string]: never }>;
+
+export type SystemStatusQuery = {
+  systemStatus: {
+    storeKind: string;
+    eventCount: string;
+    lastPosition: string | null;
+    lastEventAt: string | null;
+    projections: Array<{
+      name: string;
+      checkpoint: string;
+      eventsSeen: string;
+      lagSeconds: number;
+      caughtUp: boolean;
+      running: boolean;
+      lastError: string | null;
+      lastEventAt: string | null;
+    }>;
+  };
+};
+
+export type ProjectionLagSubscriptionVariables = Exact<{ [key: string]: never }>;
+
+export type ProjectionLagSubscription = {
+  projectionLag: Array<{
+    name: string;
+    checkpoint: string;
+    eventsSeen: string;
+    lagSeconds: number;
+    caughtUp: boolean;
+    running: boolean;
+    lastError: string | null;
+    lastEventAt: string | null;
+  }>;
+};
+
 export type CorrectedCopiesArchiveQueryVariables = Exact<{
   examId: string | number;
 }>;
@@ -1534,6 +1603,21 @@ export const ViewerFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'ViewerFields' },
 ) as unknown as TypedDocumentString<ViewerFieldsFragment, unknown>;
+export const ProjectionStatusFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment ProjectionStatusFields on ProjectionStatusModel {
+  name
+  checkpoint
+  eventsSeen
+  lagSeconds
+  caughtUp
+  running
+  lastError
+  lastEventAt
+}
+    `,
+  { fragmentName: 'ProjectionStatusFields' },
+) as unknown as TypedDocumentString<ProjectionStatusFieldsFragment, unknown>;
 export const AnnotationViewFieldsFragmentDoc = new TypedDocumentString(
   `
     fragment AnnotationViewFields on Annotation {
@@ -2164,6 +2248,72 @@ export const CopyScoresDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CopyScoresQuery, CopyScoresQueryVariables>;
+export const ReopenCopyDocument = new TypedDocumentString(`
+    mutation ReopenCopy($copyId: ID!, $reason: String!) {
+  reopenCopy(copyId: $copyId, reason: $reason) {
+    copyId
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ReopenCopyMutation, ReopenCopyMutationVariables>;
+export const ReassignCopyDocument = new TypedDocumentString(`
+    mutation ReassignCopy($copyId: ID!, $correctorId: ID!) {
+  reassignCopy(copyId: $copyId, correctorId: $correctorId) {
+    copyId
+    correctorId
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ReassignCopyMutation, ReassignCopyMutationVariables>;
+export const FlagCopyDocument = new TypedDocumentString(`
+    mutation FlagCopy($copyId: ID!, $reason: CopyFlagReason!, $note: String) {
+  flagCopy(copyId: $copyId, reason: $reason, note: $note) {
+    copyId
+    flags {
+      reason
+      note
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FlagCopyMutation, FlagCopyMutationVariables>;
+export const SystemStatusDocument = new TypedDocumentString(`
+    query SystemStatus {
+  systemStatus {
+    storeKind
+    eventCount
+    lastPosition
+    lastEventAt
+    projections {
+      ...ProjectionStatusFields
+    }
+  }
+}
+    fragment ProjectionStatusFields on ProjectionStatusModel {
+  name
+  checkpoint
+  eventsSeen
+  lagSeconds
+  caughtUp
+  running
+  lastError
+  lastEventAt
+}`) as unknown as TypedDocumentString<SystemStatusQuery, SystemStatusQueryVariables>;
+export const ProjectionLagDocument = new TypedDocumentString(`
+    subscription ProjectionLag {
+  projectionLag {
+    ...ProjectionStatusFields
+  }
+}
+    fragment ProjectionStatusFields on ProjectionStatusModel {
+  name
+  checkpoint
+  eventsSeen
+  lagSeconds
+  caughtUp
+  running
+  lastError
+  lastEventAt
+}`) as unknown as TypedDocumentString<ProjectionLagSubscription, ProjectionLagSubscriptionVariables>;
 export const CorrectedCopiesArchiveDocument = new TypedDocumentString(`
     query CorrectedCopiesArchive($examId: ID!) {
   correctedCopiesArchive(examId: $examId) {

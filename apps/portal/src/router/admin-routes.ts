@@ -89,6 +89,12 @@ export const adminRoutes: RouteRecordRaw[] = [
     meta: { title: 'roster.title' },
   },
   { path: 'verrous', name: 'admin-locks', component: () => import('@/pages/admin/AdminLockBoardPage.vue'), meta: { title: 'locks.title' } },
+  {
+    path: 'systeme',
+    name: 'admin-system',
+    component: () => import('@/pages/admin/AdminSystemPage.vue'),
+    meta: { title: 'copyActions.system.title' },
+  },
   { path: 'audit', name: 'admin-audit', component: () => import('@/pages/admin/AdminAuditPage.vue'), meta: { title: 'audit.title' } },
   {
     path: 'audit/:copyId',

@@ -1,10 +1,12 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
 import { h } from 'vue';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import type { ExamCopiesQuery } from '@/graphql/generated';
 import { i18n } from '@/i18n';
 import { stubGraphQL } from '@/testing/graphql-fetch';
+import type { CorrectorChoice } from '@/components/copy-actions/copy-actions';
 import ExamCopiesTable from './ExamCopiesTable.vue';
 
 describe('an exam’s copies for the exam office', () => {
@@ -27,6 +29,30 @@ describe('an exam’s copies for the exam office', () => {
     expect(cell('K-002').find('[data-pdf-pending]').text()).toBe('PDF en préparation…');
     expect(cell('K-003').find('[data-pdf-download], [data-pdf-pending]').exists()).toBe(false);
     table.unmount(); // stops asking again for the copy being prepared
+  });
+
+  it('offers the copy actions only when given the exam’s correctors, and reads the copies again after one', async () => {
+    let reopened = false;
+    const server = stubGraphQL({
+      ExamCopies: () => ({ data: { copies: [copy('c1', 'K-001', reopened ? 'IN_PROGRESS' : 'FINALISED', null)] } }),
+      ReopenCopy: () => ((reopened = true), { data: { reopenCopy: { copyId: 'c1', status: 'IN_PROGRESS' } } }),
+    });
+    const readOnly = await mountFor('e1');
+    expect(readOnly.find('.copy-actions-cell').exists()).toBe(false);
+    readOnly.unmount();
+    setActivePinia(createPinia());
+    const table = await mountFor('e1', { correctors: [{ userId: 'u1', displayName: 'M. Morvan', active: true, current: true }] });
+    expect(table.find('summary').attributes('aria-label')).toBe('Actions sur la copie K-001');
+    await table
+      .findAll('.menu-item')
+      .find((item) => item.text() === 'Rouvrir la copie')!
+      .trigger('click');
+    await table.find('textarea[name="reason"]').setValue('Erreur de report');
+    await table.find('#copy-reopen-form').trigger('submit');
+    await flushPromises();
+    expect(server.of('ExamCopies')).toHaveLength(3);
+    expect(table.find('tbody td .badge').text()).toBe('En correction');
+    table.unmount();
   });
 });
 
@@ -51,12 +77,12 @@ const copy = (
   correctedPdf,
 });
 
-const mountFor = async (examId: string) => {
+const mountFor = async (examId: string, extra: { correctors?: CorrectorChoice[] } = {}) => {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [{ path: '/admin/copies/:copyId/historique', name: 'admin-copy-audit', component: { render: () => h('p') } }],
   });
-  const table = mount(ExamCopiesTable, { props: { examId }, global: { plugins: [router, i18n] } });
+  const table = mount(ExamCopiesTable, { props: { examId, ...extra }, global: { plugins: [router, i18n] } });
   await flushPromises();
   return table;
 };
