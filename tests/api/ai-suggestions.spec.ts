@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
+import pg from 'pg';
 import { copyDecider, copyStreamId } from '#domain';
 import { encodeCanvas } from '#ocr';
 import { AiSuggestionProcessor } from '../../apps/api/src/ai-suggestions/ai-suggestion.processor.js';
@@ -16,7 +20,8 @@ import {
   signedInStudent,
 } from '../support/copy-fixtures.js';
 import { FakeOpenAi, completion, httpError, imagesOf } from '../support/fake-openai.js';
-import { errorCode, ok, signedInStaff } from '../support/school-fixtures.js';
+import { NEW_PASSWORD, errorCode, ok, signedInStaff } from '../support/school-fixtures.js';
+import { type TestDatabase, createTestDatabase } from '../support/pg.js';
 import { subscribe } from '../support/ws-client.js';
 
 /**
@@ -79,18 +84,22 @@ describe('AI-suggested scores', () => {
   });
   beforeEach(() => (provider.calls.length = 0));
 
-  /** An exam (its own rate budget) with `count` copies of the teacher's lot, locked by them. */
-  const lockedCopies = async (count: number, options: { maskedVariant?: boolean } = {}) => {
-    const examId = await createExam(api, [teacher.userId]);
+  /** An exam (its own rate budget) with `count` copies of the teacher's lot, locked by them (on `on`, another API). */
+  const lockedCopies = async (
+    count: number,
+    options: { maskedVariant?: boolean; on?: { api: ApiHarness; admin: ApiClient; teacher: { client: ApiClient; userId: string } } } = {},
+  ) => {
+    const on = options.on ?? { api, admin, teacher };
+    const examId = await createExam(on.api, [on.teacher.userId]);
     ok(
-      await admin.graphql(`mutation($e: ID!, $t: String!) { defineAnswerKey(examId: $e, text: $t) { text } }`, {
+      await on.admin.graphql(`mutation($e: ID!, $t: String!) { defineAnswerKey(examId: $e, text: $t) { text } }`, {
         e: examId,
         t: ANSWER_KEY,
       }),
     );
-    const first = (await api.runtime.blobs.put(pageWithName)).key;
-    const masked = (await api.runtime.blobs.put(await pageImage(false))).key;
-    const second = (await api.runtime.blobs.put(await pageImage(false, true))).key;
+    const first = (await on.api.runtime.blobs.put(pageWithName)).key;
+    const masked = (await on.api.runtime.blobs.put(await pageImage(false))).key;
+    const second = (await on.api.runtime.blobs.put(await pageImage(false, true))).key;
     const copies = Array.from({ length: count }, () => ({
       pages: [
         { pageId: randomUUID(), number: 1, imageBlobKey: first, ...(options.maskedVariant ? { maskedImageBlobKey: masked } : {}) },
@@ -98,15 +107,15 @@ describe('AI-suggested scores', () => {
       ],
     }));
     const { importCopies } = ok(
-      await admin.graphql<{ importCopies: { copyId: string; anonymousCode: string }[] }>(IMPORT_COPIES, {
+      await on.admin.graphql<{ importCopies: { copyId: string; anonymousCode: string }[] }>(IMPORT_COPIES, {
         examId,
         scanId: randomUUID(),
         copies,
       }),
     );
     for (const { copyId } of importCopies) {
-      await assignCopy(api, copyId, teacher.userId);
-      ok(await lockCopy(teacher.client, copyId));
+      await assignCopy(on.api, copyId, on.teacher.userId);
+      ok(await lockCopy(on.teacher.client, copyId));
     }
     return { examId, copies: importCopies, maskedKey: masked };
   };
@@ -241,7 +250,7 @@ describe('AI-suggested scores', () => {
       expect(await settle(copies[0]!.copyId)).toMatchObject({ status: 'PRODUCED', attempts: 2 });
     });
 
-    it('closes a request left without outcome by a crash as interrupted', async () => {
+    it('closes at once a request left without outcome by a crash (nobody holds its lock) as interrupted', async () => {
       const { copies } = await lockedCopies(1);
       const copyId = copies[0]!.copyId;
       const actor = { actorId: teacher.userId, actorRole: 'teacher' as const };
@@ -251,7 +260,7 @@ describe('AI-suggested scores', () => {
         metadata: { ...actor, now: new Date().toISOString() },
       } as const;
       await executeCommand(api.runtime.store, copyStreamId(copyId), copyDecider, command, actor);
-      expect(await api.app.get(AiSuggestionProcessor).recoverInterrupted(new Date(Date.now() + 1000))).toBe(1);
+      expect(await api.app.get(AiSuggestionProcessor).sweep()).toBe(1);
       expect(await settle(copyId)).toMatchObject({
         status: 'FAILED',
         failureCode: 'INTERRUPTED',
@@ -298,6 +307,9 @@ describe('AI-suggested scores', () => {
       const review = (questionId: string, decision: string, points?: number) =>
         teacher.client.graphql(REVIEW, { copyId, requestId, questionId, decision, points });
       ok(await review('q1a', 'ACCEPTED'));
+      const withoutPoints = await review('q1b', 'EDITED');
+      expect(errorCode(withoutPoints)).toBe('BAD_USER_INPUT');
+      expect(withoutPoints.errors?.[0]?.message).toBe('Indiquez un nombre de points pour modifier la suggestion.'); // the panel shows it as is
       ok(await review('q1b', 'EDITED', 5));
       const last = ok(await review('q2', 'DISMISSED')) as { reviewAiSuggestion: { suggestions: unknown[] } };
       expect(last.reviewAiSuggestion.suggestions).toEqual([
@@ -345,6 +357,80 @@ describe('AI-suggested scores', () => {
         'FORBIDDEN',
       );
       expect(provider.calls).toEqual([]);
+    });
+  });
+
+  describe('two API replicas on one database', () => {
+    let db: TestDatabase;
+    const blobDir = path.join(os.tmpdir(), `korrigo-blobs-${randomUUID()}`);
+    const replicas: { api: ApiHarness; database: TestDatabase }[] = [];
+    /** A replica: its own pool (named, so its sessions can be ended as a crash ends them) on the shared database and blobs. */
+    const startReplica = async (name: string): Promise<{ api: ApiHarness; database: TestDatabase }> => {
+      const pool = new pg.Pool({ connectionString: db.url, application_name: name, max: 30 });
+      pool.on('error', () => undefined);
+      let ended: Promise<void> | null = null;
+      const database = { url: db.url, pool, drop: () => (ended ??= pool.end()).catch(() => undefined) };
+      process.env.AI_TIMEOUT_MS = '60000'; // a slow call stays running until the test says otherwise
+      try {
+        const api = await startApi({ database, blobDir });
+        replicas.push({ api, database });
+        return { api, database };
+      } finally {
+        process.env.AI_TIMEOUT_MS = ENV.AI_TIMEOUT_MS;
+      }
+    };
+    beforeAll(async () => {
+      db = await createTestDatabase();
+    });
+    afterAll(async () => {
+      for (const { api } of replicas.reverse()) await api.close().catch(() => undefined);
+      await db.drop();
+      await rm(blobDir, { recursive: true, force: true });
+    });
+
+    it('leaves a request running on another replica alone, and closes it at once when that replica dies', async () => {
+      const a = (await startReplica('korrigo-replica-a')).api;
+      const adminA = await a.admin();
+      const teacherA = await signedInStaff(a, adminA, 'TEACHER', 'le-goff@lycee.test');
+      const { copies } = await lockedCopies(1, { on: { api: a, admin: adminA, teacher: teacherA } });
+      const copyId = copies[0]!.copyId;
+      const held: (() => void)[] = [];
+      provider.answer = (call, response) => held.push(() => completion(good())(call, response));
+      const asked = ok(await teacherA.client.graphql<{ requestAiSuggestions: { requestId: string } }>(REQUEST, { copyId }));
+      const { requestId } = asked.requestAiSuggestions;
+      while (provider.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 20)); // running on A
+
+      const b = (await startReplica('korrigo-replica-b')).api;
+      const teacherB = b.client();
+      ok(await teacherB.signIn('TEACHER', 'le-goff@lycee.test', NEW_PASSWORD));
+      const sweeperB = b.app.get(AiSuggestionProcessor);
+      expect(await sweeperB.sweep()).toBe(0); // one sweep at a time: B's startup sweep is over too
+      expect(ok(await teacherB.graphql<{ aiSuggestions: Latest }>(LATEST, { copyId })).aiSuggestions).toMatchObject({
+        requestId,
+        status: 'PENDING',
+      });
+
+      // A dies mid-request: PostgreSQL ends its sessions (and their locks) and it opens no other.
+      void replicas[0]!.database.drop();
+      await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'korrigo-replica-a'`);
+      expect(await sweeperB.sweep()).toBe(1);
+      expect(await settle(copyId, teacherB)).toMatchObject({
+        requestId,
+        status: 'FAILED',
+        failureCode: 'INTERRUPTED',
+        failureMessage: expect.stringMatching(/interrompue/),
+      });
+      held.splice(0).forEach((answer) => answer()); // A's late answer has no database left to be recorded in
+      await replicas
+        .shift()!
+        .api.close()
+        .catch(() => undefined);
+
+      expect(await b.runner.catchUp(30_000)).toBe(true); // B's runner has taken over A's projections
+      provider.answer = completion(good());
+      const again = ok(await teacherB.graphql<{ requestAiSuggestions: { requestId: string } }>(REQUEST, { copyId }));
+      expect(again.requestAiSuggestions.requestId).not.toBe(requestId);
+      expect(await settle(copyId, teacherB)).toMatchObject({ status: 'PRODUCED', requestId: again.requestAiSuggestions.requestId });
     });
   });
 

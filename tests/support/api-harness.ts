@@ -88,11 +88,13 @@ export const startApi = async (
     portal?: boolean;
     /** Blobs in this bucket (e.g. the S3 stand-in's), opened as `npm start` opens S3_*, instead of a temp folder. */
     s3?: S3Config;
+    /** Blobs in this folder, kept on close (shared by replicas on one database), instead of a new temp folder. */
+    blobDir?: string;
   } = {},
 ): Promise<ApiHarness> => {
   const db = options.database ?? (await createTestDatabase());
   const store = await PostgresEventStore.create(db.pool, { pollIntervalMs: 100 });
-  const blobDir = path.join(os.tmpdir(), `korrigo-blobs-${randomUUID()}`);
+  const blobDir = options.blobDir ?? path.join(os.tmpdir(), `korrigo-blobs-${randomUUID()}`);
   const config = { ...loadConfig(), env: options.env ?? 'test', readyMaxLagSeconds: 30, s3: options.s3 ?? null };
   const blobs: BlobStore = config.s3 ? await openBlobStore({ ...config, dataDir: blobDir }) : new LocalBlobStore(blobDir);
   const runtime: Runtime = {
@@ -134,7 +136,7 @@ export const startApi = async (
       await runner.stop();
       await runtime.close();
       await db.drop();
-      await rm(blobDir, { recursive: true, force: true });
+      if (!options.blobDir) await rm(blobDir, { recursive: true, force: true });
     },
   };
 };

@@ -16,8 +16,9 @@ export class ProviderFailure extends Error {
   constructor(
     readonly failure: AiFailure,
     readonly retryable: boolean,
+    options?: ErrorOptions,
   ) {
-    super(failure.message);
+    super(failure.message, options);
     this.name = 'ProviderFailure';
   }
 }
@@ -85,8 +86,6 @@ const classify = (error: unknown): ProviderFailure => {
     const message = status === 429 ? 'le service IA est saturé (429).' : `le service IA a répondu ${status ?? 'une erreur'}.`;
     return new ProviderFailure({ code: 'PROVIDER_ERROR', message }, retryable);
   }
-  return new ProviderFailure(
-    { code: 'PROVIDER_ERROR', message: error instanceof Error ? error.message.slice(0, 300) : String(error) },
-    false,
-  );
+  // The teacher reads the reason: the programmer's detail goes to the log (the processor logs the cause).
+  return new ProviderFailure({ code: 'PROVIDER_ERROR', message: 'erreur inattendue en appelant le service IA.' }, false, { cause: error });
 };

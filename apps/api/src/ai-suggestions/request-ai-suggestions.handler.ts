@@ -16,8 +16,9 @@ export const AI_READ_MODELS: readonly string[] = ['ai-suggestions'];
 
 /**
  * Checks the request on the copy decider first (lock holder, nothing pending), takes a place in the
- * queue (a full queue or an exam over its rate is refused before anything is written), records the
- * request, and only then lets it run: the Requested event always precedes any call to the provider.
+ * queue (a full queue or an exam over its rate is refused before anything is written), takes the
+ * request's lock (so no replica's sweep ever finds it recorded and unheld), records the request, and
+ * only then lets it run: the Requested event always precedes any call to the provider.
  */
 @CommandHandler(RequestAiSuggestionsCommand)
 export class RequestAiSuggestionsHandler implements ICommandHandler<RequestAiSuggestionsCommand> {
@@ -36,7 +37,7 @@ export class RequestAiSuggestionsHandler implements ICommandHandler<RequestAiSug
     const command: CopyCommand = { type: 'RequestAiSuggestion', data: { requestId, model: provider.model }, metadata };
     const copy = await loadStream(store, copyStreamId(copyId), copyDecider);
     copyDecider.decide(command, copy.state); // refuses early: no place is taken for a request the rules refuse
-    if (copy.state.examId === null) throw notFound('no such copy');
+    if (copy.state.examId === null) throw notFound('Copie introuvable.');
     const exam = (await loadStream(store, examStreamId(copy.state.examId), examDecider)).state;
     if (!exam.scale) throw illegalState('Cet examen n’a pas encore de barème.');
     let slot;
@@ -46,11 +47,18 @@ export class RequestAiSuggestionsHandler implements ICommandHandler<RequestAiSug
       if (error instanceof QueueRefusal) throw new ApiError('UNAVAILABLE', error.message, { retryAfterSeconds: error.retryAfterSeconds });
       throw error;
     }
+    try {
+      await this.processor.hold(requestId); // logs why it failed
+    } catch {
+      slot.cancel();
+      throw new ApiError('UNAVAILABLE', 'La base de données ne répond pas : réessayez dans un instant.');
+    }
     let position;
     try {
       position = (await executeCommand(store, copyStreamId(copyId), copyDecider, command, actor)).position;
     } catch (error) {
       slot.cancel();
+      await this.processor.release(requestId);
       throw error;
     }
     this.processor.start(slot, copyId, requestId);

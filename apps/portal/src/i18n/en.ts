@@ -870,6 +870,7 @@ export const en: Messages = {
     edit: 'Edit',
     dismiss: 'Dismiss',
     apply: 'Score',
+    invalidPoints: '“{text}” is not a number of points.',
     accepted: 'Accepted',
     edited: 'Edited: {points} pts',
     dismissed: 'Dismissed',

@@ -880,6 +880,7 @@ export const fr = {
     edit: 'Modifier',
     dismiss: 'Ignorer',
     apply: 'Noter',
+    invalidPoints: '« {text} » n’est pas un nombre de points.',
     accepted: 'Acceptée',
     edited: 'Modifiée : {points} pts',
     dismissed: 'Ignorée',

@@ -26,10 +26,15 @@ describe('asking for AI suggestions', () => {
       .when(cmd('RequestAiSuggestion', { requestId: REQUEST, model: 'local-vision' }))
       .then([requested()]));
 
-  it('is refused to a corrector who does not hold the lock', () =>
+  it('is refused to a corrector who does not hold the lock, in French: the teacher reads it', () =>
     given(copyDecider, [imported(), assigned()])
       .when(cmd('RequestAiSuggestion', { requestId: REQUEST, model: 'local-vision' }))
-      .thenThrows('FORBIDDEN', /lock/));
+      .thenThrows('FORBIDDEN', /^Vous n’avez pas la main sur cette copie/));
+
+  it('is refused once the lease ran out, saying to take the copy again', () =>
+    given(copyDecider, holding())
+      .when(cmd('RequestAiSuggestion', { requestId: REQUEST, model: 'm' }, { ...as(CORRECTOR), now: addMinutes(T0, 31) }))
+      .thenThrows('CONFLICT', /^Votre bail sur cette copie a expiré/));
 
   it('is refused outside the corrector’s lot', () =>
     given(copyDecider, holding())
@@ -113,12 +118,17 @@ describe('reviewing a suggestion', () => {
   it('needs the points of an edit', () =>
     given(copyDecider, ready())
       .when(review('q2', 'edited'))
-      .thenThrows('VALIDATION', /points/));
+      .thenThrows('VALIDATION', /^Indiquez un nombre de points pour modifier la suggestion\.$/));
 
   it('is refused once the lock is gone', () =>
     given(copyDecider, [...ready(), unlocked()])
       .when(review('q1', 'accepted'))
-      .thenThrows('FORBIDDEN', /lock/));
+      .thenThrows('FORBIDDEN', /^Vous n’avez pas la main/));
+
+  it('is refused for a question the current scale no longer has', () =>
+    given(copyDecider, ready())
+      .when(cmd('ReviewAiSuggestion', { requestId: REQUEST, questionId: 'q2', decision: 'accepted', scale: withoutQ2() }))
+      .thenThrows('ILLEGAL_STATE', /^La question q2 n’est plus dans le barème/));
 
   it('is refused for a request that produced nothing or a question it did not suggest', () => {
     given(copyDecider, [...holding(), requested(), failed()])
@@ -145,6 +155,9 @@ function cmd<T extends CopyCommand['type']>(
 }
 function review(questionId: string, decision: 'accepted' | 'edited' | 'dismissed', points?: number): CopyCommand {
   return cmd('ReviewAiSuggestion', { requestId: REQUEST, questionId, decision, scale: SCALE, ...(points === undefined ? {} : { points }) });
+}
+function withoutQ2(): GradingScaleSnapshot {
+  return { version: 3, questions: SCALE.questions.filter((question) => question.questionId !== 'q2') };
 }
 function imported(): CopyEvent {
   return {

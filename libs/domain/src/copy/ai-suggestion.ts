@@ -1,4 +1,4 @@
-import { illegalState, notFound, validation } from '../shared/domain-error.js';
+import { DomainError, type DomainErrorCode, illegalState, notFound, validation } from '../shared/domain-error.js';
 import type { Command, CommandMetadata, Event } from '../shared/event.js';
 import { AI_FAILURE_CODES, type AiFailure, type AiQuestionSuggestion, checkAiAnswer, isAiFailure } from './ai-answer.js';
 import type { AwardScore } from './copy.commands.js';
@@ -84,6 +84,26 @@ export type ReviewAiSuggestion = Command<
 >;
 export type AiSuggestionCommand = RequestAiSuggestion | RecordAiSuggestion | RecordAiSuggestionFailure | ReviewAiSuggestion;
 
+/**
+ * The copy's guard (copy.guards) speaks to programmers; a teacher meets its refusals in the AI panel,
+ * which shows the server's words as they are, so they are told here in French. The guard stays the
+ * one rule: only its message changes, by the code it throws.
+ */
+const IN_FRENCH: Readonly<Partial<Record<DomainErrorCode, string>>> = {
+  FORBIDDEN: 'Vous n’avez pas la main sur cette copie : reprenez-la d’abord.',
+  CONFLICT: 'Votre bail sur cette copie a expiré : reprenez la main.',
+  ILLEGAL_STATE: 'Cette copie est finalisée : un administrateur doit la rouvrir avant toute modification.',
+};
+const correctingInFrench = (copy: CopyState, metadata: CommandMetadata): void => {
+  try {
+    correcting(copy, metadata);
+  } catch (error) {
+    const message = error instanceof DomainError ? IN_FRENCH[error.code] : undefined;
+    if (error instanceof DomainError && message) throw new DomainError(error.code, message, error.details);
+    throw error;
+  }
+};
+
 /** `award` is the copy decider's AwardScore, so an accepted suggestion is scored by the one rule that scores. */
 export const decideAiSuggestion = <E extends { type: string }>(
   command: AiSuggestionCommand,
@@ -96,7 +116,7 @@ export const decideAiSuggestion = <E extends { type: string }>(
   const request = ownEntry(copy.ai.requests, requestId);
   switch (command.type) {
     case 'RequestAiSuggestion': {
-      correcting(copy, metadata);
+      correctingInFrench(copy, metadata);
       if (request) return []; // the same request sent again
       if (copy.ai.pending !== null) throw illegalState('Une demande de suggestions est déjà en cours pour cette copie.');
       const model = requiredText(command.data.model, 'model');
@@ -147,7 +167,7 @@ const review = <E extends { type: string }>(
   metadata: CommandMetadata,
   award: (command: AwardScore) => E[],
 ): (AiSuggestionReviewed | E)[] => {
-  correcting(copy, metadata);
+  correctingInFrench(copy, metadata);
   const { requestId, questionId, decision, scale } = command.data;
   const request = ownEntry(copy.ai.requests, requestId);
   if (!request) throw notFound('Demande de suggestions introuvable.');
@@ -160,8 +180,13 @@ const review = <E extends { type: string }>(
     if (ownEntry(request.reviews, questionId)?.decision === 'dismissed') return [];
     return [{ type: 'AiSuggestionReviewed', data: { copyId, requestId, questionId, decision, by } }];
   }
+  if (!scale.questions.some((question) => question.questionId === questionId)) {
+    throw illegalState(`La question ${questionId} n’est plus dans le barème : notez-la dans le barème actuel.`, { questionId });
+  }
   const wanted = decision === 'accepted' ? suggested : command.data.points;
-  if (typeof wanted !== 'number' || !Number.isFinite(wanted)) throw validation('points must be a number', { field: 'points' });
+  if (typeof wanted !== 'number' || !Number.isFinite(wanted)) {
+    throw validation('Indiquez un nombre de points pour modifier la suggestion.', { field: 'points' });
+  }
   const scored = award({ type: 'AwardScore', data: { questionId, points: wanted, scale }, metadata });
   const points = scoredPoints(scored) ?? ownEntry(copy.scores, questionId)?.points ?? wanted;
   const previous = ownEntry(request.reviews, questionId);

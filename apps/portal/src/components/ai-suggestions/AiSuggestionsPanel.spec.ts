@@ -114,12 +114,35 @@ describe('the workspace’s AI suggestions panel', () => {
   it('shows a refusal of the server (a full queue) as it is', async () => {
     stubGraphQL({
       AiSuggestionsStatus: () => ({ data: { aiSuggestionsStatus: { enabled: true, model: 'm' } } }),
-      RequestAiSuggestions: () => graphqlError('UNAVAILABLE', 'File d’attente pleine : réessayez dans une minute.'),
+      RequestAiSuggestions: () =>
+        graphqlError('UNAVAILABLE', 'File d’attente pleine : réessayez dans une minute.', { retryAfterSeconds: 60 }),
     });
     const panel = await mountPanel();
     await panel.find('[data-ai-ask]').trigger('click');
     await flushPromises();
-    expect(panel.find('[role="alert"]').text()).toContain('File d’attente pleine');
+    expect(panel.find('[role="alert"]').text()).toBe('File d’attente pleine : réessayez dans une minute.');
+  });
+
+  it('says in French why a review was refused, and what was wrong with points typed', async () => {
+    const server = stubGraphQL({
+      AiSuggestionsStatus: () => ({ data: { aiSuggestionsStatus: { enabled: true, model: 'm' } } }),
+      ReviewAiSuggestion: () => graphqlError('FORBIDDEN', 'Vous n’avez pas la main sur cette copie : reprenez-la d’abord.'),
+    });
+    const panel = await mountPanel();
+    push(request('PRODUCED'));
+    await flushPromises();
+    await panel.find('[data-ai-question="q1"]').trigger('keydown', { key: 'm' });
+    await panel.find('input').setValue('trois');
+    await panel.find('input').trigger('keydown', { key: 'Enter' });
+    await flushPromises();
+    expect(panel.find('[data-ai-invalid]').text()).toBe('« trois » n’est pas un nombre de points.');
+    expect(server.of('ReviewAiSuggestion')).toHaveLength(0);
+
+    await panel.find('input').setValue('2,5');
+    await panel.find('input').trigger('keydown', { key: 'Enter' });
+    await flushPromises();
+    expect(panel.find('[data-ai-invalid]').exists()).toBe(false);
+    expect(panel.find('[role="alert"]').text()).toBe('Action refusée. Vous n’avez pas la main sur cette copie : reprenez-la d’abord.');
   });
 });
 
