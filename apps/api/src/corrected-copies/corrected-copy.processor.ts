@@ -5,7 +5,7 @@ import { WrongExpectedRevisionError } from '#event-store';
 import { RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { type CorrectedCopySource, CorrectedCopySourceError, loadCorrectedCopySource } from './corrected-copy-source.js';
-import { buildCorrectedCopyPdf } from './pdf/build-corrected-copy-pdf.js';
+import { CorrectedCopyPool } from './corrected-copy-pool.js';
 import { appendAs } from '../shared/execute-command.js';
 
 const POLL_MS = 3_000;
@@ -27,7 +27,8 @@ export interface BuiltCorrectedCopy {
  * copy meanwhile refuses the record, and the copy is built again from its new state. Nothing lives
  * only in memory: on start, on each finalisation in this process (`wake`) and every POLL_MS, the
  * read model says what is left. A PostgreSQL advisory lock per copy keeps replicas off each other's
- * builds; a failure is logged and retried with a growing delay, and never reaches the API.
+ * builds; a failure is logged and retried with a growing delay, and never reaches the API. The PDFs
+ * themselves are made in worker threads (PDF_WORKERS), off the event loop that serves the teachers.
  */
 @Injectable()
 export class CorrectedCopyProcessor implements OnApplicationBootstrap, OnModuleDestroy {
@@ -36,8 +37,11 @@ export class CorrectedCopyProcessor implements OnApplicationBootstrap, OnModuleD
   private sweeping: Promise<void> | null = null;
   private stopping = false;
   private readonly backoff = new Map<string, { attempts: number; until: number }>();
+  private readonly pdfs: CorrectedCopyPool;
 
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {
+    this.pdfs = new CorrectedCopyPool({ size: runtime.config.pdfWorkers });
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.wake(), POLL_MS);
@@ -49,6 +53,8 @@ export class CorrectedCopyProcessor implements OnApplicationBootstrap, OnModuleD
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    // The build in hand fails at once (not logged while stopping) rather than holding the shutdown.
+    await this.pdfs.close();
     await this.sweeping;
   }
 
@@ -63,8 +69,8 @@ export class CorrectedCopyProcessor implements OnApplicationBootstrap, OnModuleD
   async build(copyId: string, rebuild = false): Promise<BuiltCorrectedCopy | null> {
     const source = await loadCorrectedCopySource(this.runtime, copyId, rebuild);
     if (!source) return null;
-    const anonymous = await buildCorrectedCopyPdf(source.anonymous);
-    const named = source.named ? await buildCorrectedCopyPdf(source.named) : null;
+    // The images move to the worker: `source`'s page images are spent once built.
+    const [anonymous, named] = await Promise.all([this.pdfs.build(source.anonymous), source.named && this.pdfs.build(source.named)]);
     return { source, anonymous, named };
   }
 

@@ -16,6 +16,8 @@ export interface Config {
   /** METRICS_TOKEN: Prometheus scrapes /metrics with it as a Bearer token; unset, only a signed-in admin reads /metrics. */
   readonly metricsToken: string | undefined;
   readonly scans: ScanConfig;
+  /** PDF_WORKERS: threads building corrected-copy PDFs off the API's event loop (default 1; 0: one per core). */
+  readonly pdfWorkers: number;
   /** AI-suggested scores (issue 6): off (null) unless OPENAI_API_KEY and OPENAI_MODEL are set. */
   readonly ai: AiConfig | null;
   /** S3-compatible blob storage (S3_*); blobs under `<dataDir>/blobs` when null. */
@@ -119,6 +121,7 @@ export const loadConfig = (): Config => {
     readyMaxLagSeconds: int('READY_MAX_LAG_SECONDS', 30),
     metricsToken: secret('METRICS_TOKEN', 16),
     scans: loadScanConfig(),
+    pdfWorkers: int('PDF_WORKERS', 1),
     ai: loadAiConfig(),
     s3: loadS3Config(),
   };
