@@ -2,23 +2,24 @@ import type { CorrectedCopyPdf } from '#domain';
 import { correctedPdfOf } from '../corrected-copies/corrected-pdf.model.js';
 import type { CopyFlagModel, CopyIdentity } from './models/copy-admin.models.js';
 import type { CopyFlagReason } from './models/copy-admin.models.js';
-import type { AnnotationModel, CopyLockModel, CopyStatus, CopySummaryModel } from './models/copy.models.js';
+import type { AnnotationModel, CopyLockModel, CopyReopeningModel, CopyStatus, CopySummaryModel } from './models/copy.models.js';
 
 /**
  * The SELECT every copy view starts from: the copies row, the lock holder's and the corrector's
- * display names (staff only), the exam's scale total, and, for the exam office only, the student.
+ * display names (staff only), the reopening admin's, the exam's scale total, and, for the exam office only, the student.
  * `lock_live` says whether the lease still runs: a lapsed one is free even before the expiry
  * processor records it.
  */
 export const copySelect = (withStudent: boolean): string => `
   SELECT c.*, c.revision::text AS revision_text, h.display_name AS holder_name, k.display_name AS corrector_name, e.max_points AS exam_max,
-         e.title AS exam_title, (c.lock_holder_id IS NOT NULL AND c.lock_until > now()) AS lock_live,
+         e.title AS exam_title, r.display_name AS reopened_by_name, (c.lock_holder_id IS NOT NULL AND c.lock_until > now()) AS lock_live,
          GREATEST(0, CEIL(EXTRACT(EPOCH FROM c.lock_until - now())))::int AS seconds_left
          ${withStudent ? ', s.last_name, s.first_name, s.class_name' : ''}
   FROM copies c
   LEFT JOIN users h ON h.user_id = c.lock_holder_id
   LEFT JOIN users k ON k.user_id = c.corrector_id
   LEFT JOIN copy_exams e ON e.exam_id = c.exam_id
+  LEFT JOIN users r ON r.user_id = c.reopened->>'adminId'
   ${withStudent ? 'LEFT JOIN students s ON s.student_id = c.student_id' : ''}`;
 
 export interface CopyRow {
@@ -45,6 +46,8 @@ export interface CopyRow {
   flags: { reason: CopyFlagReason; note?: string }[];
   appreciation: string;
   corrected_pdf: CorrectedCopyPdf | null;
+  reopened: { reason: string; adminId: string; at: string } | null;
+  reopened_by_name: string | null;
   updated_at: Date;
   revision_text: string;
   holder_name: string | null;
@@ -82,7 +85,11 @@ export const toSummary = (row: CopyRow): CopySummaryModel => ({
   updatedAt: row.updated_at.toISOString(),
   revision: BigInt(row.revision_text),
   correctedPdf: correctedPdfOf(row, 'anonymous'),
+  reopened: reopeningOf(row),
 });
+
+const reopeningOf = ({ reopened, reopened_by_name }: CopyRow): CopyReopeningModel | null =>
+  reopened ? { reason: reopened.reason, at: new Date(reopened.at).toISOString(), by: reopened_by_name } : null;
 
 /** A copy's flags as stored (note left out when none), in the GraphQL shape. */
 export const toFlags = (flags: CopyRow['flags']): CopyFlagModel[] =>

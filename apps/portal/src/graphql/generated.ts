@@ -440,6 +440,7 @@ export type CorrectionCopyFieldsFragment = {
   scores: Array<{ questionId: string; points: number }>;
   remarks: Array<{ questionId: string; text: string }>;
   lock: { holderId: string; holderName: string; secondsLeft: number; until: string } | null;
+  reopened: { reason: string; at: string; by: string | null } | null;
 };
 
 export type CorrectionCopyQueryVariables = Exact<{
@@ -474,6 +475,7 @@ export type CorrectionCopyQuery = {
     scores: Array<{ questionId: string; points: number }>;
     remarks: Array<{ questionId: string; text: string }>;
     lock: { holderId: string; holderName: string; secondsLeft: number; until: string } | null;
+    reopened: { reason: string; at: string; by: string | null } | null;
   };
 };
 
@@ -509,6 +511,7 @@ export type LockCopyMutation = {
     scores: Array<{ questionId: string; points: number }>;
     remarks: Array<{ questionId: string; text: string }>;
     lock: { holderId: string; holderName: string; secondsLeft: number; until: string } | null;
+    reopened: { reason: string; at: string; by: string | null } | null;
   };
 };
 
@@ -1390,8 +1393,11 @@ export type MyCopiesQuery = {
     finalisedAt: string | null;
     updatedAt: string;
     lock: { holderId: string; holderName: string; secondsLeft: number; until: string } | null;
+    reopened: { reason: string; at: string; by: string | null } | null;
   }>;
 };
+
+export type CopyReopeningFieldsFragment = { reason: string; at: string; by: string | null };
 
 export type LotStatisticsQueryVariables = Exact<{
   examId: string | number;
@@ -1647,6 +1653,16 @@ export const CopyLockFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'CopyLockFields' },
 ) as unknown as TypedDocumentString<CopyLockFieldsFragment, unknown>;
+export const CopyReopeningFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment CopyReopeningFields on CopyReopening {
+  reason
+  at
+  by
+}
+    `,
+  { fragmentName: 'CopyReopeningFields' },
+) as unknown as TypedDocumentString<CopyReopeningFieldsFragment, unknown>;
 export const CorrectionCopyFieldsFragmentDoc = new TypedDocumentString(
   `
     fragment CorrectionCopyFields on Copy {
@@ -1678,6 +1694,9 @@ export const CorrectionCopyFieldsFragmentDoc = new TypedDocumentString(
   lock {
     ...CopyLockFields
   }
+  reopened {
+    ...CopyReopeningFields
+  }
 }
     fragment AnnotationViewFields on Annotation {
   annotationId
@@ -1697,6 +1716,11 @@ fragment CopyLockFields on CopyLock {
   holderName
   secondsLeft
   until
+}
+fragment CopyReopeningFields on CopyReopening {
+  reason
+  at
+  by
 }`,
   { fragmentName: 'CorrectionCopyFields' },
 ) as unknown as TypedDocumentString<CorrectionCopyFieldsFragment, unknown>;
@@ -2383,12 +2407,20 @@ fragment CorrectionCopyFields on Copy {
   lock {
     ...CopyLockFields
   }
+  reopened {
+    ...CopyReopeningFields
+  }
 }
 fragment CopyLockFields on CopyLock {
   holderId
   holderName
   secondsLeft
   until
+}
+fragment CopyReopeningFields on CopyReopening {
+  reason
+  at
+  by
 }`) as unknown as TypedDocumentString<CorrectionCopyQuery, CorrectionCopyQueryVariables>;
 export const LockCopyDocument = new TypedDocumentString(`
     mutation LockCopy($copyId: ID!) {
@@ -2438,12 +2470,20 @@ fragment CorrectionCopyFields on Copy {
   lock {
     ...CopyLockFields
   }
+  reopened {
+    ...CopyReopeningFields
+  }
 }
 fragment CopyLockFields on CopyLock {
   holderId
   holderName
   secondsLeft
   until
+}
+fragment CopyReopeningFields on CopyReopening {
+  reason
+  at
+  by
 }`) as unknown as TypedDocumentString<LockCopyMutation, LockCopyMutationVariables>;
 export const RenewCopyLockDocument = new TypedDocumentString(`
     mutation RenewCopyLock($copyId: ID!) {
@@ -3373,6 +3413,9 @@ export const MyCopiesDocument = new TypedDocumentString(`
     lock {
       ...CopyLockFields
     }
+    reopened {
+      ...CopyReopeningFields
+    }
   }
 }
     fragment CopyLockFields on CopyLock {
@@ -3380,6 +3423,11 @@ export const MyCopiesDocument = new TypedDocumentString(`
   holderName
   secondsLeft
   until
+}
+fragment CopyReopeningFields on CopyReopening {
+  reason
+  at
+  by
 }`) as unknown as TypedDocumentString<MyCopiesQuery, MyCopiesQueryVariables>;
 export const LotStatisticsDocument = new TypedDocumentString(`
     query LotStatistics($examId: ID!) {

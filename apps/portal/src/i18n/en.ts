@@ -1030,6 +1030,13 @@ export const en: Messages = {
       keys: 'Keyboard: J / K or Alt+→ / Alt+← next or previous copy · Q first unscored question · ← → pages · P H B T V X E S tools.',
     },
   },
+  reopened: {
+    badge: 'Reopened',
+    title: 'Reopened by {by} on {date}: “{reason}”',
+    banner: 'Copy reopened by {by} on {date}: “{reason}”',
+    hint: 'Correct it, then finalise it again.',
+    someAdmin: 'an administrator',
+  },
   student: {
     home: {
       title: 'My results',

@@ -1040,6 +1040,13 @@ export const fr = {
       keys: 'Clavier : J / K ou Alt+→ / Alt+← copie suivante ou précédente · Q première question non notée · ← → pages · P H B T V X E S outils.',
     },
   },
+  reopened: {
+    badge: 'Rouverte',
+    title: 'Rouverte par {by} le {date} : « {reason} »',
+    banner: 'Copie rouverte par {by} le {date} : « {reason} »',
+    hint: 'Corrigez-la puis finalisez-la à nouveau.',
+    someAdmin: 'un administrateur',
+  },
   student: {
     home: {
       title: 'Mes résultats',

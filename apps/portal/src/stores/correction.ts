@@ -21,6 +21,8 @@ export type WorkspaceCopy = {
   appreciation: string;
   scale: readonly GradingQuestion[];
   finalised: { total: number; max: number } | null;
+  /** Why an admin reopened it, until it is finalised again. */
+  reopened?: { reason: string; at: string; by: string | null } | null;
 };
 
 export const useCorrectionStore = defineStore('correction', () => {

@@ -13,7 +13,8 @@ import { notifyLockChange } from './copy-lock-channel.js';
 export const copiesProjection: Projection = {
   name: 'copies',
   // 2: masked page images, header crops, page transfers between copies, discarded copies. 3: corrected-copy PDFs.
-  version: 3,
+  // 4: the current reopening (reason, admin, date) kept for the corrector until the next finalisation.
+  version: 4,
   eventTypes: COPY_EVENT_TYPES,
   tables: COPIES_TABLES,
   async setup(db: ClientBase) {
@@ -220,7 +221,7 @@ const applyChange = async (
       await set('appreciation = $2', [event.data.text]);
       return;
     case 'CopyFinalized':
-      await set('finalised = true, total = $2, max = $3, scale_version = $4, finalised_at = $5', [
+      await set('finalised = true, total = $2, max = $3, scale_version = $4, finalised_at = $5, reopened = NULL', [
         event.data.total,
         event.data.max,
         event.data.scaleVersion,
@@ -230,8 +231,8 @@ const applyChange = async (
     case 'CopyReopened':
       // As the decider: back to correction with no lock; the final total is read again at the next finalisation.
       await lockChange(
-        'finalised = false, max = NULL, finalised_at = NULL, started = true, lock_holder_id = NULL, lock_until = NULL, locked_since = NULL, corrected_pdf = NULL',
-        [],
+        'finalised = false, max = NULL, finalised_at = NULL, started = true, lock_holder_id = NULL, lock_until = NULL, locked_since = NULL, corrected_pdf = NULL, reopened = $2',
+        [JSON.stringify({ reason: event.data.reason, adminId: event.data.adminId, at })],
         event.data.reason,
       );
       return;

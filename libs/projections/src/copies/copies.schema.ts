@@ -10,6 +10,8 @@ import type { ReadModelTable } from '../runner/projection.js';
  * stored here: only the student id, which admin queries join to `students`. A copy merged into
  * another (CopyDiscarded) leaves every table. `copy_page_transfers` lists page moves between copies,
  * so those detached but never attached (a crash between the two appends) can be completed.
+ * `reopened` ({ reason, adminId, at }) is the current reopening, shown to the corrector until the copy
+ * is finalised again; earlier ones stay in the audit.
  */
 
 /** Every copy event: each moves the copy's row to its revision. */
@@ -81,6 +83,7 @@ CREATE TABLE IF NOT EXISTS copies (
   header jsonb,
   appreciation text NOT NULL DEFAULT '',
   corrected_pdf jsonb,
+  reopened jsonb,
   imported_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL,
   revision bigint NOT NULL

@@ -30,6 +30,14 @@ export class CopyLockModel {
   @Field(() => Int) secondsLeft!: number;
 }
 
+@ObjectType('CopyReopening', { description: 'Why an admin sent a finalised copy back to correction (until it is finalised again)' })
+export class CopyReopeningModel {
+  @Field() reason!: string;
+  @Field({ description: 'When it was reopened' }) at!: string;
+  @Field(() => String, { nullable: true, description: 'The admin who reopened it (display name; null if the account is gone)' })
+  by!: string | null;
+}
+
 @ObjectType('CopyPage')
 export class CopyPageModel {
   @Field(() => ID) pageId!: string;
@@ -89,6 +97,8 @@ export class CopySummaryModel {
   @Field(() => BigInt, { description: 'Revision of the copy stream this view reflects' }) revision!: bigint;
   @Field(() => CorrectedPdfModel, { nullable: true, description: 'The corrected PDF once finalised (correctors: anonymous variant)' })
   correctedPdf?: CorrectedPdfModel | null;
+  @Field(() => CopyReopeningModel, { nullable: true, description: 'The current reopening: null unless reopened and not finalised since' })
+  reopened!: CopyReopeningModel | null;
 }
 
 @ObjectType('Copy', { description: 'A copy in the correction workspace, by its anonymous code: no student name, ever' })

@@ -115,6 +115,39 @@ describe('the correction workspace', () => {
     expect(server.of('UnlockCopy').map((call) => call.variables)).toEqual([{ copyId: 'c2' }]);
   });
 
+  it('says who reopened the copy, when and why, until it is finalised again', async () => {
+    const reopened = { reason: 'Réclamation : exercice 2 mal compté', at: '2026-03-02T09:30:00.000Z', by: 'M. Admin' };
+    const scores = [
+      { questionId: 'q1', points: 2 },
+      { questionId: 'q2', points: 1.5 },
+    ];
+    const server = api(
+      { FinalizeCopy: () => ({ data: { finalizeCopy: { copyId: 'c2', revision: '12', total: 3.5, max: 4 } } }) },
+      {
+        c2: { reopened, scores },
+      },
+    );
+    const { view } = await open('c2');
+    const banner = view.find('.copy-reopened-banner');
+    expect(banner.text()).toContain('Copie rouverte par M. Admin le 2 mars 2026 : « Réclamation : exercice 2 mal compté »');
+    await view.find('.finalize-button').trigger('click');
+    await view.find('.confirm-finalize').trigger('click');
+    await flushPromises();
+    expect(server.of('FinalizeCopy')).toHaveLength(1);
+    expect(view.find('.copy-reopened-banner').exists()).toBe(false);
+  });
+
+  it('shows no reopening banner on a copy never reopened, nor on a finalised one', async () => {
+    const reopened = { reason: 'Ancienne réclamation', at: NOW, by: null };
+    api({}, { c1: { status: 'FINALISED', total: 4, reopened } });
+    const { view, router } = await open('c2');
+    expect(view.find('.copy-reopened-banner').exists()).toBe(false);
+    await router.push({ name: 'teacher-copy', params: { copyId: 'c1' } });
+    await flushPromises();
+    expect(view.find('.finalised-line').exists()).toBe(true);
+    expect(view.find('.copy-reopened-banner').exists()).toBe(false);
+  });
+
   it('opens a copy someone else holds read-only, without taking it', async () => {
     const server = api({}, { c2: { lock: lease('admin-1', 'M. Admin') } });
     const { view } = await open('c2');
@@ -148,6 +181,7 @@ const copyOf = (copyId: string, status: CopyStatus = 'IN_PROGRESS'): CorrectionC
   scores: [],
   remarks: [],
   lock: null,
+  reopened: null,
 });
 
 type Handlers = Parameters<typeof stubGraphQL>[0];

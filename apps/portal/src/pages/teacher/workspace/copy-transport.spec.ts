@@ -137,6 +137,7 @@ const apiCopy = (): CorrectionCopyFieldsFragment => ({
   scores: [{ questionId: 'q1', points: 2 }],
   remarks: [{ questionId: 'q1', text: 'Bien.' }],
   lock: null,
+  reopened: null,
 });
 
 /** A client whose fetch records each mutation's name and variables and answers `answer`. */

@@ -76,6 +76,7 @@ export const workspaceCopyFromApi = (copy: CorrectionCopyFieldsFragment, scale: 
   appreciation: copy.appreciation,
   scale: [...scale],
   finalised: copy.status === 'FINALISED' ? { total: copy.total, max: copy.max ?? 0 } : null,
+  reopened: copy.reopened ?? null,
 });
 
 /** The lock of a mutation's answer as useCopyLock reads it; a missing lock is the lease lost. */
