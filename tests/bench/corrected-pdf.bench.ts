@@ -55,7 +55,7 @@ const main = async (): Promise<void> => {
   const copies: CorrectedCopyPdfInput[] = [];
   for (let index = 0; index < COPIES; index++) copies.push(await copyOf(index));
   const first = copies[0]!;
-  const imageBytes = first.pages.reduce((sum, page) => sum + page.image.length, 0);
+  const imageBytes = first.pages.reduce((sum, page) => sum + (page.image?.length ?? 0), 0);
   const points = first.annotations.reduce((sum, a) => sum + ('points' in a ? a.points.length : 0), 0);
 
   const [, cold] = await timed(() => buildCorrectedCopyPdf(first));

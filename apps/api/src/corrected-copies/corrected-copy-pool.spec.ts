@@ -31,10 +31,10 @@ describe('the corrected-copy PDF pool', () => {
 
   it('moves the page images to the worker rather than copying them', async () => {
     const input = copy();
-    const sizes = input.pages.map(({ image }) => image.byteLength);
+    const sizes = input.pages.map(({ image }) => image!.byteLength);
     expect(sizes.every((size) => size > 0)).toBe(true);
     await pool.build(input);
-    expect(input.pages.map(({ image }) => image.byteLength)).toEqual([0, 0, 0]);
+    expect(input.pages.map(({ image }) => image!.byteLength)).toEqual([0, 0, 0]);
   });
 
   it('builds copies handed in together, each its own PDF', async () => {

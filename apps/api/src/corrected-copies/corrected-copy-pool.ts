@@ -169,7 +169,7 @@ export class CorrectedCopyPool {
 const transferable = (input: CorrectedCopyPdfInput): ArrayBuffer[] => {
   const buffers = new Set<ArrayBuffer>();
   for (const { image } of input.pages)
-    if (image.buffer instanceof ArrayBuffer && image.byteOffset === 0 && image.byteLength === image.buffer.byteLength)
+    if (image && image.buffer instanceof ArrayBuffer && image.byteOffset === 0 && image.byteLength === image.buffer.byteLength)
       buffers.add(image.buffer);
   return [...buffers];
 };

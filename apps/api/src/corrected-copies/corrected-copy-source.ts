@@ -96,7 +96,8 @@ const pageImages = async (runtime: Runtime, copy: CopyState, exam: ExamState, va
     copy.pages.map(async (page, position) => {
       const masked = variant === 'anonymous' ? page.maskedImageBlobKey : undefined;
       const key = masked ?? page.imageBlobKey;
-      if (!key) throw new CorrectedCopySourceError(`page ${page.number} has no image`);
+      // A copy created without a scan: its pages are blank sheets that carry only the annotations.
+      if (!key) return { pageId: page.pageId, image: null };
       let image = await blobBytes(runtime, key);
       const mime = sniffImage(image);
       if (!mime) throw new CorrectedCopySourceError(`page ${page.number}: the stored image is not PNG, JPEG or WebP`);

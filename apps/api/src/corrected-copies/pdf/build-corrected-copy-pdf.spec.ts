@@ -25,6 +25,21 @@ describe('a corrected copy PDF', () => {
     ]);
   });
 
+  it('draws a page that has no scanned image as a blank A4 sheet that still carries its annotations', async () => {
+    const built = await buildCorrectedCopyPdf(
+      sampleCopy([{ pageId: 'white', image: null }, twoPages()[1]!], { annotations: sampleAnnotations('white') }),
+    );
+    const pdf = await PDFDocument.load(built);
+    expect(pdf.getPages().map((page) => Object.values(page.getSize()).map((value) => Number(value.toFixed(2))))).toEqual([
+      [595.28, 841.89],
+      [(A4_150DPI.width * 72) / 150, (A4_150DPI.height * 72) / 150],
+      [595.28, 841.89],
+    ]);
+    const pixel = await renderFirstPage(built);
+    expect(redness(pixel(0.4, 0.3))).toBeGreaterThan(100); // the red pen stroke, on white
+    expect(greenIn(pixel, 0.5, 0.6)).toBeGreaterThan(20); // the tick
+  });
+
   it('gives the same bytes for the same copy, and other bytes when a score changes', async () => {
     const copy = sampleCopy(twoPages(), { annotations: sampleAnnotations('p1') });
     const [first, second] = [await buildCorrectedCopyPdf(copy), await buildCorrectedCopyPdf({ ...copy })];

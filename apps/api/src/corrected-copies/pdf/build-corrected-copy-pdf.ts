@@ -15,8 +15,11 @@ export interface CorrectedCopyPdfInput {
   anonymousCode: string;
   /** null: the anonymous variant, with no name anywhere in the file, metadata included. */
   student: { lastName: string; firstName: string; className?: string } | null;
-  /** In reading order; JPEG (usual) or PNG, the 150 dpi view images. */
-  pages: readonly { pageId: string; image: Uint8Array }[];
+  /**
+   * In reading order; JPEG (usual) or PNG, the 150 dpi view images. null: a page that has no scanned
+   * image (a copy created without a scan), drawn as a blank A4 sheet with its annotations.
+   */
+  pages: readonly { pageId: string; image: Uint8Array | null }[];
   /** Normalised 0..1 coordinates, origin top-left; those on no page of `pages` are ignored. */
   annotations: readonly Annotation[];
   /** The grading scale tree; only leaves are scored. */
@@ -46,6 +49,7 @@ export class CorrectedCopyPdfError extends Error {
 /** The view images are rendered at 150 dpi; a PDF point is 1/72 inch. */
 const VIEW_DPI = 150;
 const PRODUCER = 'Korrigo';
+const A4: [number, number] = [595.28, 841.89];
 
 export const buildCorrectedCopyPdf = async (input: CorrectedCopyPdfInput): Promise<Uint8Array> => {
   const finalisedAt = new Date(input.finalisedAt);
@@ -59,10 +63,10 @@ export const buildCorrectedCopyPdf = async (input: CorrectedCopyPdfInput): Promi
   const byPage = new Map<string, Annotation[]>(input.pages.map(({ pageId }) => [pageId, []]));
   for (const annotation of input.annotations) byPage.get(annotation.pageId)?.push(annotation);
   for (const { pageId, image } of input.pages) {
-    const embedded = await embedImage(doc, pageId, image);
-    const [width, height] = [(embedded.width * 72) / VIEW_DPI, (embedded.height * 72) / VIEW_DPI];
+    const embedded = image ? await embedImage(doc, pageId, image) : null;
+    const [width, height] = embedded ? [(embedded.width * 72) / VIEW_DPI, (embedded.height * 72) / VIEW_DPI] : A4;
     const page = doc.addPage([width, height]);
-    page.drawImage(embedded, { x: 0, y: 0, width, height });
+    if (embedded) page.drawImage(embedded, { x: 0, y: 0, width, height });
     drawAnnotations(page, byPage.get(pageId) ?? [], context);
   }
   drawSummary(doc, input, fonts);
