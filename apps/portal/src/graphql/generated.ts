@@ -306,6 +306,7 @@ export type ExamCopiesQuery = {
     flags: Array<{ reason: CopyFlagReason }>;
     student: { studentId: string; lastName: string; firstName: string; className: string } | null;
     lock: { holderName: string; until: string } | null;
+    reopened: { reason: string; at: string; by: string | null } | null;
     correctedPdf: { ready: boolean; url: string | null } | null;
   }>;
 };
@@ -2252,13 +2253,20 @@ export const ExamCopiesDocument = new TypedDocumentString(`
       holderName
       until
     }
+    reopened {
+      ...CopyReopeningFields
+    }
     correctedPdf {
       ready
       url
     }
   }
 }
-    `) as unknown as TypedDocumentString<ExamCopiesQuery, ExamCopiesQueryVariables>;
+    fragment CopyReopeningFields on CopyReopening {
+  reason
+  at
+  by
+}`) as unknown as TypedDocumentString<ExamCopiesQuery, ExamCopiesQueryVariables>;
 export const CopyScoresDocument = new TypedDocumentString(`
     query CopyScores($copyId: ID!) {
   adminCopy(copyId: $copyId) {

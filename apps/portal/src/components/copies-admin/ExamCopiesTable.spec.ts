@@ -34,7 +34,16 @@ describe('an exam’s copies for the exam office', () => {
   it('offers the copy actions only when given the exam’s correctors, and reads the copies again after one', async () => {
     let reopened = false;
     const server = stubGraphQL({
-      ExamCopies: () => ({ data: { copies: [copy('c1', 'K-001', reopened ? 'IN_PROGRESS' : 'FINALISED', null)] } }),
+      ExamCopies: () => ({
+        data: {
+          copies: [
+            {
+              ...copy('c1', 'K-001', reopened ? 'IN_PROGRESS' : 'FINALISED', null),
+              reopened: reopened ? { reason: 'Erreur de report', at: '2025-03-02T09:00:00.000Z', by: 'Administrateur' } : null,
+            },
+          ],
+        },
+      }),
       ReopenCopy: () => ((reopened = true), { data: { reopenCopy: { copyId: 'c1', status: 'IN_PROGRESS' } } }),
     });
     const readOnly = await mountFor('e1');
@@ -52,6 +61,7 @@ describe('an exam’s copies for the exam office', () => {
     await flushPromises();
     expect(server.of('ExamCopies')).toHaveLength(3);
     expect(table.find('tbody td .badge').text()).toBe('En correction');
+    expect(table.find('.lot-reopened-badge').attributes('title')).toContain('Erreur de report');
     table.unmount();
   });
 });
@@ -74,6 +84,7 @@ const copy = (
   flags: [],
   student: null,
   lock: null,
+  reopened: null,
   correctedPdf,
 });
 

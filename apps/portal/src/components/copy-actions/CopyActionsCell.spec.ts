@@ -152,6 +152,7 @@ const copy = (overrides: Partial<ActionCopy>): ActionCopy => ({
   flags: [],
   student: null,
   lock: null,
+  reopened: null,
   correctedPdf: null,
   ...overrides,
 });
