@@ -9,6 +9,7 @@ import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '#event-store';
+import { FoldCache } from './fold-cache.js';
 
 export interface Actor {
   readonly actorId: string;
@@ -26,6 +27,8 @@ export interface Executed<State, E> {
 }
 
 const SCHEMA_VERSION = 1;
+/** Commands fold only what was appended since their stream's last command in this process. */
+const FOLDS = new FoldCache();
 
 /** Reads a stream and folds it; an absent stream is the initial state at no revision. */
 export const loadStream = async <State, E extends { type: string }>(
@@ -60,7 +63,7 @@ export const executeCommand = async <State, C extends { type: string }, E extend
   attempts = 4,
 ): Promise<Executed<State, E>> => {
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await loadStream(store, streamId, decider);
+    const { state, revision } = await FOLDS.load(store, streamId, decider);
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, events, position: null, revision };
     try {
