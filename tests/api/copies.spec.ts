@@ -10,6 +10,7 @@ import {
   addAnnotation,
   assignCopy,
   awardScore,
+  correctedPdfsSettled,
   createExam,
   finalizeCopy,
   importCopies,
@@ -300,6 +301,7 @@ describe('copies through the API', () => {
           db.release();
         }
       };
+      await correctedPdfsSettled(api); // the PDF processor writes after a finalisation: start from a settled store
       const before = await checksums();
       await rebuildProjection(api.runtime.pool, copiesProjection);
       // The runner hears of the reset by notification, then replays: wait for the rows to come back.

@@ -21,7 +21,7 @@ import { allProjections } from '#projections';
 import { SCHEMA_FILE } from '../../apps/api/src/app.module.js';
 import { readModelChecksums } from '../../ops/src/read-models.js';
 import { ADMIN, ApiClient, type ApiHarness, type GraphQLResult, startApi } from '../support/api-harness.js';
-import { SCALE, adminActor, importCopies } from '../support/copy-fixtures.js';
+import { SCALE, adminActor, correctedPdfsSettled, importCopies } from '../support/copy-fixtures.js';
 import { NEW_PASSWORD, changePassword, createStaff, importRoster, issueAccess, ok, pronoteFile } from '../support/school-fixtures.js';
 import { subscribe } from '../support/ws-client.js';
 
@@ -607,6 +607,7 @@ describe('the role matrix', () => {
 
   /** The store's event count and every read model's checksum, once the projections have caught up. */
   const storeAndReadModels = async () => {
+    await correctedPdfsSettled(api);
     const head = await api.runtime.store.head();
     if (head) expect(await api.runner.waitFor(head.position, undefined, 10_000)).toBe(true);
     return { events: await api.runtime.store.countEvents(), checksums: await readModelChecksums(api.runtime.pool, allProjections) };

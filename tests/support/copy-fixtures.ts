@@ -155,3 +155,22 @@ export const finalizeCopy = (client: ApiClient, copyId: string) =>
     `mutation($copyId: ID!) { finalizeCopy(copyId: $copyId) { status total max lock { holderId } } }`,
     { copyId },
   );
+
+/**
+ * Waits until every finalised copy has its corrected PDF recorded: the PDF processor appends in the
+ * background after a finalisation, so a test comparing the store before and after must start from
+ * a settled store. Throws after `timeoutMs`.
+ */
+export const correctedPdfsSettled = async (api: ApiHarness, timeoutMs = 20_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const head = await api.runtime.store.head();
+    if (head) await api.runner.waitFor(head.position, ['copies'], 5_000);
+    const { rows } = await api.runtime.pool.query<{ left: number }>(
+      `SELECT count(*)::int AS left FROM copies WHERE finalised AND corrected_pdf IS NULL`,
+    );
+    if (rows[0]!.left === 0) return;
+    if (Date.now() > deadline) throw new Error(`${rows[0]!.left} finalised copies still have no corrected PDF`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};

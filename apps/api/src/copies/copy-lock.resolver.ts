@@ -1,10 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Args, Context, ID, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Context, Info, ID, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { CopyLockNotice } from '#projections';
 import { Roles } from '../auth/roles.decorator.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { actorOf, requireId } from '../shared/command-context.js';
+import { selectedFields } from '../shared/selection.js';
 import { forbidden } from '../shared/errors.js';
 import { ChangeCopyCommand, type CopyChange } from './change-copy/change-copy.command.js';
 import { CopyLockFeed } from './copy-lock-feed.js';
@@ -32,36 +34,43 @@ export class CopyLockResolver {
   @Mutation(() => CopyModel, { description: 'Takes the copy’s lock (or renews it when already held); CONFLICT when another holds it' })
   lockCopy(
     @Context() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Args('copyId', { type: () => ID }) copyId: string,
     @Args('leaseMinutes', LEASE) leaseMinutes: number | null,
   ): Promise<CopyModel> {
-    return this.change(ctx, copyId, { type: 'LockCopy', data: leaseMinutes == null ? {} : { leaseMinutes } });
+    return this.change(ctx, info, copyId, { type: 'LockCopy', data: leaseMinutes == null ? {} : { leaseMinutes } });
   }
 
   @Roles('teacher', 'admin')
   @Mutation(() => CopyModel, { description: 'The workspace’s heartbeat: extends the holder’s lease; CONFLICT when it was lost' })
   renewCopyLock(
     @Context() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Args('copyId', { type: () => ID }) copyId: string,
     @Args('leaseMinutes', LEASE) leaseMinutes: number | null,
   ): Promise<CopyModel> {
-    return this.change(ctx, copyId, { type: 'RenewLock', data: leaseMinutes == null ? {} : { leaseMinutes } });
+    return this.change(ctx, info, copyId, { type: 'RenewLock', data: leaseMinutes == null ? {} : { leaseMinutes } });
   }
 
   @Roles('teacher', 'admin')
   @Mutation(() => CopyModel, { description: 'The holder releases the lock' })
-  unlockCopy(@Context() ctx: RequestContext, @Args('copyId', { type: () => ID }) copyId: string): Promise<CopyModel> {
-    return this.change(ctx, copyId, { type: 'UnlockCopy', data: {} });
+  unlockCopy(
+    @Context() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+    @Args('copyId', { type: () => ID }) copyId: string,
+  ): Promise<CopyModel> {
+    return this.change(ctx, info, copyId, { type: 'UnlockCopy', data: {} });
   }
 
   @Roles('admin')
   @Mutation(() => CopyModel, { description: 'An admin takes the lock away from its holder, with a reason the holder is shown' })
   forceReleaseCopyLock(
     @Context() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Args('copyId', { type: () => ID }) copyId: string,
     @Args('reason') reason: string,
   ): Promise<CopyModel> {
-    return this.change(ctx, copyId, { type: 'ForceReleaseLock', data: { reason } });
+    return this.change(ctx, info, copyId, { type: 'ForceReleaseLock', data: { reason } });
   }
 
   @Roles('admin')
@@ -85,9 +94,9 @@ export class CopyLockResolver {
     return this.feed.changes((notice) => notice.examId === id && mine(notice));
   }
 
-  private async change(ctx: RequestContext, copyId: string, change: CopyChange): Promise<CopyModel> {
+  private async change(ctx: RequestContext, info: GraphQLResolveInfo, copyId: string, change: CopyChange): Promise<CopyModel> {
     const id = requireId(copyId, 'Copie');
     await this.commands.execute(new ChangeCopyCommand(id, actorOf(ctx.session!), change));
-    return this.copies.copyFor(ctx.session!, id);
+    return this.copies.copyFor(ctx.session!, id, selectedFields(info));
   }
 }

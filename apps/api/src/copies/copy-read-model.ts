@@ -17,12 +17,13 @@ export class CopyReadModel {
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
   /** The correction workspace's copy, for its corrector or an admin. */
-  async copyFor(session: Session, copyId: string): Promise<CopyModel> {
+  /** `fields`: what the query selects on the copy (selectedFields); everything when absent. */
+  async copyFor(session: Session, copyId: string, fields?: ReadonlySet<string>): Promise<CopyModel> {
     const row = await this.row(copyId, false);
     if (session.role !== 'admin' && !(session.role === 'teacher' && row.corrector_id === session.userId)) {
       throw forbidden('Cette copie n’est pas dans votre lot.');
     }
-    return { ...toSummary(row), ...(await this.content(row)) };
+    return { ...toSummary(row), ...(await this.content(row, fields)) };
   }
 
   async adminCopy(copyId: string): Promise<AdminCopyModel> {
@@ -83,19 +84,28 @@ export class CopyReadModel {
     return rows[0].exam_id;
   }
 
-  /** Pages, annotations, scores and remarks of one copy. */
-  async content(row: Pick<CopyRow, 'copy_id' | 'appreciation' | 'scale_version'>) {
+  /**
+   * Pages, annotations, scores and remarks of one copy; with `fields`, only those the query selects
+   * (the others are left empty: GraphQL sends only what was selected).
+   */
+  async content(row: Pick<CopyRow, 'copy_id' | 'appreciation' | 'scale_version'>, fields?: ReadonlySet<string>) {
+    const wanted = (field: string): boolean => !fields || fields.has(field);
+    const none = Promise.resolve({ rows: [] });
     const [pages, annotations, scores, remarks] = await Promise.all([
-      this.pages(row.copy_id),
-      this.annotations(row.copy_id),
-      this.runtime.pool.query<{ questionId: string; points: number; scaleVersion: number }>(
-        `SELECT question_id AS "questionId", points, scale_version AS "scaleVersion" FROM copy_scores WHERE copy_id = $1 ORDER BY question_id`,
-        [row.copy_id],
-      ),
-      this.runtime.pool.query<{ questionId: string; text: string }>(
-        `SELECT question_id AS "questionId", text FROM copy_remarks WHERE copy_id = $1 ORDER BY question_id`,
-        [row.copy_id],
-      ),
+      wanted('pages') ? this.pages(row.copy_id) : [],
+      wanted('annotations') ? this.annotations(row.copy_id) : [],
+      wanted('scores')
+        ? this.runtime.pool.query<{ questionId: string; points: number; scaleVersion: number }>(
+            `SELECT question_id AS "questionId", points, scale_version AS "scaleVersion" FROM copy_scores WHERE copy_id = $1 ORDER BY question_id`,
+            [row.copy_id],
+          )
+        : none,
+      wanted('remarks')
+        ? this.runtime.pool.query<{ questionId: string; text: string }>(
+            `SELECT question_id AS "questionId", text FROM copy_remarks WHERE copy_id = $1 ORDER BY question_id`,
+            [row.copy_id],
+          )
+        : none,
     ]);
     return {
       pages,
