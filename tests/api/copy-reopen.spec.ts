@@ -5,6 +5,7 @@ import {
   type ImportedCopy,
   assignCopy,
   awardScore,
+  correctedPdfsSettled,
   createExam,
   finalizeCopy,
   importCopies,
@@ -172,6 +173,7 @@ describe('a reopened copy, as its corrector sees it', () => {
         db.release();
       }
     };
+    await correctedPdfsSettled(api); // the PDF processor writes after a finalisation: start from a settled store
     const before = { sums: await checksums(), rows: await reopenings() };
     expect(before.rows.find((row) => row.copy_id === open.copyId)?.reopened).toMatchObject({ reason: REASON });
     expect(before.rows.find((row) => row.copy_id === closed.copyId)?.reopened).toBeNull();

@@ -26,17 +26,16 @@ export interface CopyLockNotice {
   readonly at: string;
 }
 
-export const notifyLockChange = async (
-  db: ClientBase,
-  copyId: string,
-  change: CopyLockChangeKind,
-  detail: { holderId: string; leaseUntil: string | null; reason: string | null; at: string },
-): Promise<void> => {
+/** One statement for a batch's lock changes, in their order; each payload is a CopyLockNotice. */
+export const notifyLockChanges = async (db: ClientBase, notices: readonly CopyLockNotice[]): Promise<void> => {
+  if (notices.length === 0) return;
   await db.query(
-    `SELECT pg_notify($1, json_build_object('copyId', copy_id, 'examId', exam_id, 'anonymousCode', anonymous_code, 'correctorId', corrector_id, 'change', $3::text,
-       'holderId', $4::text, 'leaseUntil', $5::text, 'reason', $6::text, 'at', $7::text)::text)
-     FROM copies WHERE copy_id = $2 AND $7::timestamptz > now() - make_interval(secs => $8)`,
-    [COPY_LOCK_CHANNEL, copyId, change, detail.holderId, detail.leaseUntil, detail.reason, detail.at, RECENT_SECONDS],
+    `SELECT pg_notify($1, json_build_object('copyId', n->>'copyId', 'examId', n->>'examId', 'anonymousCode', n->>'anonymousCode',
+       'correctorId', n->>'correctorId', 'change', n->>'change', 'holderId', n->>'holderId', 'leaseUntil', n->>'leaseUntil',
+       'reason', n->>'reason', 'at', n->>'at')::text)
+     FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(n, o)
+     WHERE (n->>'at')::timestamptz > now() - make_interval(secs => $3) ORDER BY o`,
+    [COPY_LOCK_CHANNEL, JSON.stringify(notices), RECENT_SECONDS],
   );
 };
 

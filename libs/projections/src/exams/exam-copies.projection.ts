@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { RecordedEvent } from '#event-store';
-import { type Projection, rowUpdater } from '../runner/projection.js';
+import type { Projection } from '../runner/projection.js';
 
 /**
  * The exam office's view of an exam's copies: enough to count progress, choose what a dispatch
@@ -47,57 +47,119 @@ export const examCopiesProjection: Projection = {
       CREATE INDEX IF NOT EXISTS exam_copies_exam ON exam_copies (exam_id);`);
   },
   async apply(db: ClientBase, events: readonly RecordedEvent[]) {
+    // Set-based: the batch's rows are read once, folded in order, and what changed is written back.
+    const ids = [...new Set(events.map((event) => event.streamId.slice('copy-'.length)))];
+    if (ids.length === 0) return;
+    const loaded = await db.query<{ row: ExamCopyRow }>(`SELECT to_jsonb(e) AS row FROM exam_copies e WHERE copy_id = ANY($1::text[])`, [
+      ids,
+    ]);
+    const rows = new Map<string, ExamCopyRow | null>(
+      loaded.rows.map(({ row }) => [row.copy_id, { ...row, revision: String(row.revision) }]),
+    );
+    const changed = new Set<string>();
     for (const event of events) {
       const id = event.streamId.slice('copy-'.length);
-      const data = event.data as Record<string, unknown>;
-      const revision = event.revision.toString();
-      const update = rowUpdater(db, 'exam_copies', 'copy_id', id, event.revision);
-      switch (event.type) {
-        case 'CopyImported':
-          await db.query(
-            `INSERT INTO exam_copies (copy_id, exam_id, anonymous_code, revision) VALUES ($1, $2, $3, $4) ON CONFLICT (copy_id) DO NOTHING`,
-            [id, data.examId, data.anonymousCode, revision],
-          );
-          break;
-        case 'StudentIdentified':
-          await update('student_id = $3', [data.studentId]);
-          break;
-        case 'IdentificationCleared':
-          await update('student_id = NULL', []);
-          break;
-        case 'CopyFlagged':
-          await update('flagged = true', []);
-          break;
-        case 'CopyFlagCleared':
-          await update('flagged = $3', [Number(data.flagsLeft) > 0]);
-          break;
-        case 'CopyDiscarded':
-          // Merged into another copy: it is no longer counted, dispatched or waited for.
-          await db.query(`DELETE FROM exam_copies WHERE copy_id = $1`, [id]);
-          break;
-        case 'CopyAssigned':
-          await update('corrector_id = $3, run_id = $4', [data.correctorId, data.runId]);
-          break;
-        case 'CopyLocked':
-          await update('started = true, lock_holder_id = $3, lock_until = $4', [data.holderId, data.leaseUntil]);
-          break;
-        case 'LockRenewed':
-          await update('lock_holder_id = $3, lock_until = $4', [data.holderId, data.leaseUntil]);
-          break;
-        case 'CopyUnlocked':
-        case 'LockExpired':
-        case 'LockForceReleased':
-          await update('lock_holder_id = NULL, lock_until = NULL', []);
-          break;
-        case 'CopyFinalized':
-          await update('finalised = true', []);
-          break;
-        case 'CopyReopened':
-          await update('finalised = false, started = true, lock_holder_id = NULL, lock_until = NULL', []);
-          break;
-      }
+      const before = rows.get(id) ?? null;
+      const after = examCopyTransition(before, id, event);
+      if (after === before) continue;
+      rows.set(id, after);
+      changed.add(id);
     }
+    const gone = [...changed].filter((id) => rows.get(id) === null);
+    if (gone.length > 0) await db.query(`DELETE FROM exam_copies WHERE copy_id = ANY($1::text[])`, [gone]);
+    const written = [...changed].flatMap((id) => rows.get(id) ?? []);
+    if (written.length === 0) return;
+    await db.query(
+      `INSERT INTO exam_copies (${EXAM_COPY_COLUMNS.join(', ')}) SELECT ${EXAM_COPY_COLUMNS.join(', ')} FROM jsonb_populate_recordset(NULL::exam_copies, $1::jsonb)
+       ON CONFLICT (copy_id) DO UPDATE SET ${EXAM_COPY_COLUMNS.slice(1)
+         .map((column) => `${column} = EXCLUDED.${column}`)
+         .join(', ')}`,
+      [JSON.stringify(written)],
+    );
   },
+};
+
+interface ExamCopyRow {
+  copy_id: string;
+  exam_id: string;
+  anonymous_code: string;
+  student_id: string | null;
+  corrector_id: string | null;
+  run_id: string | null;
+  started: boolean;
+  finalised: boolean;
+  flagged: boolean;
+  lock_holder_id: string | null;
+  /** As PostgreSQL wrote it (to_jsonb), or the event's ISO time. */
+  lock_until: string | null;
+  revision: string;
+}
+
+const EXAM_COPY_COLUMNS: readonly (keyof ExamCopyRow)[] = [
+  'copy_id',
+  'exam_id',
+  'anonymous_code',
+  'student_id',
+  'corrector_id',
+  'run_id',
+  'started',
+  'finalised',
+  'flagged',
+  'lock_holder_id',
+  'lock_until',
+  'revision',
+];
+
+/**
+ * One event on a copy's row (null: none). Idempotent by revision: a row only moves to a later
+ * event, and the same row object comes back when the event changes nothing.
+ */
+export const examCopyTransition = (row: ExamCopyRow | null, id: string, event: RecordedEvent): ExamCopyRow | null => {
+  const data = event.data as Record<string, unknown>;
+  if (event.type === 'CopyImported') {
+    if (row !== null) return row;
+    const base = { student_id: null, corrector_id: null, run_id: null, started: false, finalised: false, flagged: false };
+    return {
+      ...base,
+      copy_id: id,
+      exam_id: String(data.examId),
+      anonymous_code: String(data.anonymousCode),
+      lock_holder_id: null,
+      lock_until: null,
+      revision: event.revision.toString(),
+    };
+  }
+  // Merged into another copy: it is no longer counted, dispatched or waited for.
+  if (event.type === 'CopyDiscarded') return null;
+  if (row === null || BigInt(row.revision) >= event.revision) return row;
+  const update = (change: Partial<ExamCopyRow>): ExamCopyRow => ({ ...row, ...change, revision: event.revision.toString() });
+  const text = (value: unknown): string | null => (value === undefined || value === null ? null : String(value));
+  switch (event.type) {
+    case 'StudentIdentified':
+      return update({ student_id: text(data.studentId) });
+    case 'IdentificationCleared':
+      return update({ student_id: null });
+    case 'CopyFlagged':
+      return update({ flagged: true });
+    case 'CopyFlagCleared':
+      return update({ flagged: Number(data.flagsLeft) > 0 });
+    case 'CopyAssigned':
+      return update({ corrector_id: text(data.correctorId), run_id: text(data.runId) });
+    case 'CopyLocked':
+      return update({ started: true, lock_holder_id: text(data.holderId), lock_until: text(data.leaseUntil) });
+    case 'LockRenewed':
+      return update({ lock_holder_id: text(data.holderId), lock_until: text(data.leaseUntil) });
+    case 'CopyUnlocked':
+    case 'LockExpired':
+    case 'LockForceReleased':
+      return update({ lock_holder_id: null, lock_until: null });
+    case 'CopyFinalized':
+      return update({ finalised: true });
+    case 'CopyReopened':
+      return update({ finalised: false, started: true, lock_holder_id: null, lock_until: null });
+    default:
+      return row;
+  }
 };
 
 /** The copy's correction status, as the copy decider derives it (CopyStatus). */
