@@ -89,19 +89,56 @@ export interface DecodedEvent extends ImportedEvent {
   readonly position: Position;
 }
 
+/** Where the fields a restore checks end: every writer puts "data" and "metadata" last (encodeEvent, readAllJson). */
+const DATA_FIELD = ',"data":';
+
+/**
+ * An archive line, decoded lazily: the fields before "data" (all that a restore checks and cuts on)
+ * are parsed on their own; data and metadata, most of the bytes, only when read (an import into
+ * PostgreSQL sends the line itself). They are own enumerable getters, so a spread copy gets them.
+ */
 export const decodeEvent = (line: string): DecodedEvent => {
-  const raw = JSON.parse(line) as ArchivedEvent;
+  const at = line.indexOf(DATA_FIELD);
+  const head = at === -1 ? null : (JSON.parse(`${line.slice(0, at)}}`) as Partial<ArchivedEvent>);
+  const { position, streamId, revision, eventId, type, recordedAt } = head ?? {};
+  if (
+    position === undefined ||
+    streamId === undefined ||
+    revision === undefined ||
+    eventId === undefined ||
+    type === undefined ||
+    recordedAt === undefined
+  ) {
+    return decodeWhole(JSON.parse(line) as ArchivedEvent);
+  }
+  let whole: ArchivedEvent | undefined;
+  const parsed = (): ArchivedEvent => (whole ??= JSON.parse(line) as ArchivedEvent);
   return {
-    position: parsePosition(raw.position),
-    streamId: raw.streamId,
-    revision: BigInt(raw.revision),
-    eventId: raw.eventId,
-    type: raw.type,
-    recordedAt: raw.recordedAt,
-    data: raw.data,
-    metadata: raw.metadata,
+    position: parsePosition(position),
+    streamId,
+    revision: BigInt(revision),
+    eventId,
+    type,
+    recordedAt,
+    get data() {
+      return parsed().data;
+    },
+    get metadata() {
+      return parsed().metadata;
+    },
   };
 };
+
+const decodeWhole = (raw: ArchivedEvent): DecodedEvent => ({
+  position: parsePosition(raw.position),
+  streamId: raw.streamId,
+  revision: BigInt(raw.revision),
+  eventId: raw.eventId,
+  type: raw.type,
+  recordedAt: raw.recordedAt,
+  data: raw.data,
+  metadata: raw.metadata,
+});
 
 export const parseManifest = (text: string): Manifest => {
   const manifest = JSON.parse(text) as Manifest;

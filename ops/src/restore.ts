@@ -1,7 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { type Position, formatPosition } from '#event-store';
+import { type Position, PostgresEventStore, formatPosition } from '#event-store';
 import { type Projection, allProjections } from '#projections';
 import { archiveEvents } from './archive-events.js';
 import { BLOBS_PREFIX, type DecodedEvent, type Manifest } from './archive-format.js';
@@ -132,23 +132,29 @@ const importArchiveEvents = async (
   progress: Progress,
 ): Promise<Imported> => {
   const { store } = runtime;
-  const batchSize = options.batchSize ?? 2000;
   const task = progress.start('restore', archive.manifest.counts.events, 'events');
   const digest = new EventDigest();
   const withTimes = store.kind === 'postgres';
   const blobKeys = new Set<string>();
   let last: Position | null = null;
   let batch: DecodedEvent[] = [];
+  let lines: string[] = [];
   let inFlight: Promise<void> | null = null;
   let written = 0;
 
-  const send = async (events: DecodedEvent[]): Promise<void> => {
+  // Into PostgreSQL, the archive's own lines go as they are (PostgresEventStore.importJsonLines).
+  const bulk = store instanceof PostgresEventStore ? store : null;
+  const batchSize = options.batchSize ?? (bulk ? 5000 : 2000);
+  const send = async (durable: boolean): Promise<void> => {
     if (inFlight) await inFlight;
-    inFlight = store.importEvents(events).then(() => {
+    const events = batch;
+    inFlight = (bulk ? bulk.importJsonLines(events, lines.join('\n'), durable) : store.importEvents(events)).then(() => {
       written += events.length;
       task.update(written);
     });
     inFlight.catch(() => undefined); // awaited before the next batch or at the end
+    batch = [];
+    lines = [];
   };
 
   try {
@@ -157,14 +163,13 @@ const importArchiveEvents = async (
         digest.add(event.streamId, event.revision, mode === 'text' ? withoutPosition(line) : canonicalEvent(event, withTimes));
         if (line.includes('BlobKey')) collectBlobKeys(event.data, blobKeys);
         last = event.position;
+        // A full batch waits for the next event: the last batch, sent durable, is never empty.
+        if (batch.length >= batchSize) await send(false);
         batch.push(event);
-        if (batch.length >= batchSize) {
-          await send(batch);
-          batch = [];
-        }
+        lines.push(line);
       }
     }
-    if (batch.length > 0) await send(batch);
+    if (batch.length > 0) await send(true);
     if (inFlight) await inFlight;
   } catch (error) {
     if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);

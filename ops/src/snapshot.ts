@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { type JsonObject, comparePositions, formatPosition } from '#event-store';
+import { type JsonObject, type Position, comparePositions, formatPosition } from '#event-store';
 import { isBlobKey } from '../../apps/api/src/runtime/blob-store.js';
 import { FORMAT, FORMAT_VERSION, type Manifest, blobEntryName, eventsEntryName } from './archive-format.js';
 import { ArchiveWriter } from './archive-writer.js';
 import { collectBlobKeys } from './blob-refs.js';
-import { type ExportedEvent, exportPages } from './export-pages.js';
+import { exportPages, linePosition } from './export-pages.js';
 import { formatBytes, formatCount, formatDuration, formatRate } from './format.js';
 import { OpsError, type OpsRuntime, throwIfAborted } from './ops-runtime.js';
 import { type Progress, silentProgress } from './progress.js';
@@ -36,6 +36,16 @@ export interface SnapshotResult {
 }
 
 /**
+ * A line's stream id as its JSON text (`"streamId":` is its second field): as good as the id for
+ * counting streams, without parsing the line. One with escapes is parsed, to be sure of its end.
+ */
+const streamToken = (text: string, start: number, end: number): string => {
+  const from = text.indexOf('"streamId":', start) + '"streamId":'.length;
+  const token = text.slice(from, text.indexOf(',"revision":"', from));
+  return token.includes('\\') ? JSON.stringify((JSON.parse(text.slice(start, end)) as { streamId: string }).streamId) : token;
+};
+
+/**
  * Writes the whole store, as of its head when the snapshot starts, to one archive (archive-format.ts).
  * Reads `$all` in pages up to and including that head, so events appended meanwhile are left for the
  * next snapshot and the archive is a consistent cut; the next pages are read while one is written.
@@ -59,21 +69,22 @@ export const snapshot = async (
     const task = progress.start('snapshot', total, 'events');
     const blobKeys = new Set<string>();
     const streams = new Set<string>();
-    let lines: string[] = [];
+    let parts: string[] = [];
     let chars = 0;
-    let first: ExportedEvent | null = null;
-    let last: ExportedEvent | null = null;
+    let firstPosition = '';
+    let lastPosition = '';
+    let previous: Position | null = null;
     let events = 0;
     let entryEvents = 0;
 
     const flush = async (): Promise<void> => {
       if (entryEvents === 0) return;
-      await writer.addBuffer(eventsEntryName(writer.entries.length + 1), Buffer.from(lines.join(''), 'utf8'), {
+      await writer.addBuffer(eventsEntryName(writer.entries.length + 1), Buffer.from(parts.join(''), 'utf8'), {
         events: entryEvents,
-        firstPosition: formatPosition(first!.position),
-        lastPosition: formatPosition(last!.position),
+        firstPosition,
+        lastPosition,
       });
-      lines = [];
+      parts = [];
       chars = 0;
       entryEvents = 0;
     };
@@ -85,22 +96,36 @@ export const snapshot = async (
         readers: options.readers,
       })) {
         throwIfAborted(options.signal);
-        for (const event of page) {
-          if (last && comparePositions(event.position, last.position) <= 0) {
-            throw new OpsError(
-              `The store returned ${formatPosition(event.position)} after ${formatPosition(last.position)}: $all is out of order`,
-            );
+        if (previous && comparePositions(page.first, previous) <= 0) {
+          throw new OpsError(`The store returned ${formatPosition(page.first)} after ${formatPosition(previous)}: $all is out of order`);
+        }
+        previous = page.last;
+        // One pass over the page's lines, on the text: an entry ends after the line that brings it to `entryBytes`.
+        const { text } = page;
+        let from = 0;
+        let nextBlob = text.indexOf('BlobKey');
+        for (let start = 0; start < text.length;) {
+          const end = text.indexOf('\n', start);
+          if (entryEvents === 0) firstPosition = linePosition(text, start);
+          streams.add(streamToken(text, start, end));
+          if (nextBlob !== -1 && nextBlob < end) {
+            collectBlobKeys((JSON.parse(text.slice(start, end)) as { data: JsonObject }).data, blobKeys);
+            nextBlob = text.indexOf('BlobKey', end);
           }
-          const line = `${event.json}\n`;
-          lines.push(line);
-          chars += line.length;
-          if (entryEvents === 0) first = event;
-          last = event;
           entryEvents++;
           events++;
-          streams.add(event.streamId);
-          if (line.includes('BlobKey')) collectBlobKeys((JSON.parse(event.json) as { data: JsonObject }).data, blobKeys);
-          if (chars >= entryBytes) await flush();
+          chars += end + 1 - start;
+          if (chars >= entryBytes) {
+            lastPosition = linePosition(text, start);
+            parts.push(text.slice(from, end + 1));
+            from = end + 1;
+            await flush();
+          }
+          start = end + 1;
+        }
+        if (from < text.length) {
+          parts.push(from === 0 ? text : text.slice(from));
+          lastPosition = linePosition(text, text.lastIndexOf('\n', text.length - 2) + 1);
         }
         task.update(events);
       }
