@@ -48,6 +48,19 @@ describe('the answer key editor', () => {
     expect((area.element as HTMLTextAreaElement).value).toBe('Exercice 1 : x = 3');
     expect(editor.find('[role="status"]').text()).toBe('Corrigé enregistré.');
   });
+
+  it('cannot be typed in before the stored key has loaded, so a late load never wipes what was typed', async () => {
+    let answer: (value: { data: unknown }) => void = () => undefined;
+    stubGraphQL({ ExamAnswerKey: () => new Promise<{ data: unknown }>((resolve) => (answer = resolve)) });
+    const editor = mount(ExamAnswerKeyEditor, { props: { examId: 'e1' }, ...withI18n });
+    await flushPromises();
+    const area = editor.find('textarea');
+    expect(area.attributes('readonly')).toBeDefined();
+    answer({ data: { examAnswerKey: { text: 'x = 2', updatedAt: null } } });
+    await flushPromises();
+    expect(area.attributes('readonly')).toBeUndefined();
+    expect((area.element as HTMLTextAreaElement).value).toBe('x = 2');
+  });
 });
 
 function stats(decisions: { accepted?: number; edited?: number; dismissed?: number }) {
