@@ -1,7 +1,6 @@
 import type { CopyPage, HeaderRegion } from '#domain';
-import { maskHeader } from '#ocr';
 import type { BlobStore } from '../runtime/blob-store.js';
-import { sniffImage } from '../files/send-image.js';
+import { type ImageRead, correctorImage, readImage } from '../files/corrector-image.js';
 
 /** Why a copy's images cannot be sent, in French: the teacher reads it as the request's failure. */
 export class CopyImageError extends Error {
@@ -24,29 +23,21 @@ const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 export const copyImages = async (blobs: BlobStore, pages: readonly CopyPage[], region: HeaderRegion): Promise<string[]> => {
   const urls: string[] = [];
   for (const [index, page] of pages.slice(0, MAX_AI_PAGES).entries()) {
-    if (page.maskedImageBlobKey) {
-      urls.push(await dataUrl(blobs, page.maskedImageBlobKey, null));
-    } else if (page.imageBlobKey) {
-      urls.push(await dataUrl(blobs, page.imageBlobKey, index === 0 ? region : null));
-    } else if (index === 0) {
-      throw new CopyImageError('la première page de la copie n’a pas d’image.');
+    const image = correctorImage(page, index);
+    if (!image) {
+      if (index === 0) throw new CopyImageError('la première page de la copie n’a pas d’image.');
+      continue;
     }
+    const read = await readImage(blobs, image, region, MAX_PAGE_BYTES);
+    if (!read.ok) throw new CopyImageError(REFUSED[read.reason]);
+    urls.push(`data:${read.mime};base64,${read.bytes.toString('base64')}`);
   }
   return urls;
 };
 
-const dataUrl = async (blobs: BlobStore, key: string, mask: HeaderRegion | null): Promise<string> => {
-  const blob = await blobs.get(key);
-  if (!blob) throw new CopyImageError('une image de la copie manque dans le stockage.');
-  if (blob.size > MAX_PAGE_BYTES) {
-    blob.stream.destroy();
-    throw new CopyImageError('une image de la copie est trop lourde pour être envoyée.');
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of blob.stream) chunks.push(chunk as Buffer);
-  const bytes = Buffer.concat(chunks);
-  const mime = sniffImage(bytes);
-  if (!mime) throw new CopyImageError('une image de la copie est dans un format inconnu.');
-  const sent = mask ? await maskHeader(bytes, mime, mask) : bytes;
-  return `data:${mime};base64,${sent.toString('base64')}`;
+const REFUSED: Record<Exclude<ImageRead, { ok: true }>['reason'], string> = {
+  missing: 'une image de la copie manque dans le stockage.',
+  too_large: 'une image de la copie est trop lourde pour être envoyée.',
+  unknown_format: 'une image de la copie est dans un format inconnu.',
+  no_region: 'la zone d’en-tête de l’examen est inconnue : la première page ne peut pas être masquée.',
 };

@@ -11,10 +11,10 @@ import {
   studentDecider,
   studentStreamId,
 } from '#domain';
-import { maskHeader } from '#ocr';
 import type { RecordedEvent } from '#event-store';
 import type { Runtime } from '../runtime/runtime.js';
 import { loadStream } from '../shared/execute-command.js';
+import { type ImageRead, correctorImage, readImage } from '../files/corrector-image.js';
 import { sniffImage } from '../files/send-image.js';
 import type { CorrectedCopyPdfInput } from './pdf/build-corrected-copy-pdf.js';
 
@@ -94,24 +94,21 @@ const scaleAt = (exam: ExamState, events: readonly RecordedEvent[], version: num
 const pageImages = async (runtime: Runtime, copy: CopyState, exam: ExamState, variant: 'anonymous' | 'named') =>
   Promise.all(
     copy.pages.map(async (page, position) => {
-      const masked = variant === 'anonymous' ? page.maskedImageBlobKey : undefined;
-      const key = masked ?? page.imageBlobKey;
+      const image =
+        variant === 'anonymous' ? correctorImage(page, position) : page.imageBlobKey ? { key: page.imageBlobKey, mask: false } : null;
       // A copy created without a scan: its pages are blank sheets that carry only the annotations.
-      if (!key) return { pageId: page.pageId, image: null };
-      let image = await blobBytes(runtime, key);
-      const mime = sniffImage(image);
-      if (!mime) throw new CorrectedCopySourceError(`page ${page.number}: the stored image is not PNG, JPEG or WebP`);
-      if (variant === 'anonymous' && !masked && position === 0) image = await maskHeader(image, mime, headerRegionOf(exam));
-      return { pageId: page.pageId, image: await pdfImage(image) };
+      if (!image) return { pageId: page.pageId, image: null };
+      const read = await readImage(runtime.blobs, image, headerRegionOf(exam));
+      if (!read.ok) throw new CorrectedCopySourceError(`page ${page.number}: ${UNREADABLE[read.reason]}`);
+      return { pageId: page.pageId, image: await pdfImage(read.bytes) };
     }),
   );
 
-const blobBytes = async (runtime: Runtime, key: string): Promise<Buffer> => {
-  const blob = await runtime.blobs.get(key);
-  if (!blob) throw new CorrectedCopySourceError(`blob ${key} is missing from the store`);
-  const parts: Buffer[] = [];
-  for await (const part of blob.stream) parts.push(part as Buffer);
-  return Buffer.concat(parts);
+const UNREADABLE: Record<Exclude<ImageRead, { ok: true }>['reason'], string> = {
+  missing: 'its image is missing from the blob store',
+  too_large: 'its image is too large',
+  unknown_format: 'the stored image is not PNG, JPEG or WebP',
+  no_region: 'the exam has no header region to mask it with',
 };
 
 /** PDF embeds JPEG and PNG only: a WebP view is encoded again as JPEG (deterministic for the same pixels). */

@@ -3,6 +3,7 @@ import type { CorrectedCopyPdf, CorrectedCopyVariant, HeaderRegion } from '#doma
 import type { Session } from '../auth/sessions.js';
 import { RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { correctorImage } from './corrector-image.js';
 
 /**
  * The blob a caller may receive; `mask`: the exam's header region, to paint over a corrector's first
@@ -120,13 +121,14 @@ export class FileAccess {
     switch (session.role) {
       case 'admin':
         return plain ? { key: plain, mask: null } : null;
-      case 'teacher':
+      case 'teacher': {
         if (row.corrector_id !== session.userId) return null;
-        if (row.masked_image_blob_key) return { key: row.masked_image_blob_key, mask: null };
-        if (!plain) return null;
-        if (row.position !== 0) return { key: plain, mask: null };
+        const image = correctorImage({ imageBlobKey: plain, maskedImageBlobKey: row.masked_image_blob_key }, row.position);
+        if (!image) return null;
+        if (!image.mask) return { key: image.key, mask: null };
         // Masking a guessed region could show the name: better no page than the wrong mask.
-        return row.header_region ? { key: plain, mask: row.header_region } : null;
+        return row.header_region ? { key: image.key, mask: row.header_region } : null;
+      }
       case 'student':
         return row.student_id === session.userId && row.published && plain ? { key: plain, mask: null } : null;
     }
