@@ -4,9 +4,9 @@ import { defineComponent, h } from 'vue';
 import { createPinia } from 'pinia';
 import AdminSplitReviewPage from '@/pages/admin/scans/AdminSplitReviewPage.vue';
 import { provideExam } from '@/composables/use-exam';
-import type { DeskCopy } from '@/components/identification/desk-api';
 import { graphqlError, stubGraphQL } from '@/testing/graphql-fetch';
 import { i18n } from '@/i18n';
+import { copies, exam, menuItem } from './split-review.fixtures';
 
 vi.mock('@/graphql/live', async () => {
   const { ref } = await import('vue');
@@ -82,7 +82,7 @@ async function openReview(options: { mode?: 'CLASS' | 'SINGLE'; nothing?: boolea
     Exam: () => ({ data: { exam: exam() } }),
     Scans: () => ({ data: { scans: [scan(options.mode ?? 'CLASS')] } }),
     IdentificationDesk: () => ({
-      data: { identificationDesk: { nextCursor: null, progress: { auto: 0, manual: 0, left: 2, total: 2 }, items: copies() } },
+      data: { identificationDesk: { nextCursor: null, progress: { auto: 0, manual: 0, left: 2, total: 2 }, items: copies(null) } },
     }),
     RecutPreview: (variables) =>
       options.refused
@@ -99,15 +99,6 @@ async function openReview(options: { mode?: 'CLASS' | 'SINGLE'; nothing?: boolea
   const review = mount(Host, { global: { plugins: [i18n, createPinia()], stubs: { RouterLink: true } } });
   await flushPromises();
   return { review, api };
-}
-
-function menuItem(review: ReturnType<typeof mount>, pageId: string, label: string) {
-  const item = review
-    .get(`[data-page-id="${pageId}"]`)
-    .findAll('.menu-item')
-    .find((button) => button.text() === label);
-  if (!item) throw new Error(`no “${label}” in the menu of ${pageId}`);
-  return item;
 }
 
 function scan(mode: 'CLASS' | 'SINGLE') {
@@ -132,55 +123,4 @@ function scan(mode: 'CLASS' | 'SINGLE') {
     completedAt: '2025-03-01T08:01:00Z',
     problem: null,
   };
-}
-
-function exam() {
-  return {
-    examId: 'e1',
-    title: 'Bac blanc',
-    subject: 'Mathématiques',
-    date: null,
-    classNames: ['1G2'],
-    archived: false,
-    createdAt: '2025-03-01T08:00:00Z',
-    maxPoints: null,
-    scaleVersion: null,
-    published: false,
-    publishedAt: null,
-    withdrawnReason: null,
-    scoringStarted: false,
-    progress: { copies: 2, expectedStudents: 2, identified: 0, assigned: 0, inProgress: 0, finalised: 0, flagged: 1 },
-    scale: [],
-    correctors: [],
-    dispatchRuns: [],
-  };
-}
-
-function copies(): DeskCopy[] {
-  const page = (pageId: string, number: number, position: number) => ({ pageId, number, position, imageUrl: `/api/files/pages/${pageId}` });
-  const base = { scanId: 'scan-1', status: 'IMPORTED' as const, headerImageUrl: null, text: null, confidence: null, engine: null };
-  return [
-    {
-      ...base,
-      copyId: 'c1',
-      anonymousCode: 'K1',
-      identificationMethod: null,
-      pageNumbers: [1, 2, 3],
-      flags: [],
-      pages: [page('p1', 1, 0), page('p2', 2, 1), page('p3', 3, 2)],
-      candidates: [],
-      student: null,
-    },
-    {
-      ...base,
-      copyId: 'c2',
-      anonymousCode: 'K2',
-      identificationMethod: null,
-      pageNumbers: [4],
-      flags: [{ reason: 'MISSING_PAGES', note: null }],
-      pages: [page('p4', 4, 0)],
-      candidates: [],
-      student: null,
-    },
-  ];
 }

@@ -4,10 +4,10 @@ import { defineComponent, h } from 'vue';
 import { createPinia } from 'pinia';
 import AdminSplitReviewPage from '@/pages/admin/scans/AdminSplitReviewPage.vue';
 import { provideExam } from '@/composables/use-exam';
-import type { DeskCopy } from '@/components/identification/desk-api';
 import { PAGE_DRAG_TYPE, dropIntent, movedWithin } from './split-actions';
 import { stubGraphQL } from '@/testing/graphql-fetch';
 import { i18n } from '@/i18n';
+import { copies, exam, menuItem } from './split-review.fixtures';
 
 vi.mock('@/graphql/live', async () => {
   const { ref } = await import('vue');
@@ -123,69 +123,9 @@ async function openReview(options: { dispatched?: boolean } = {}) {
   return { review, api };
 }
 
-function menuItem(review: ReturnType<typeof mount>, pageId: string, label: string) {
-  const item = review
-    .get(`[data-page-id="${pageId}"]`)
-    .findAll('.menu-item')
-    .find((button) => button.text() === label);
-  if (!item) throw new Error(`no “${label}” in the menu of ${pageId}`);
-  return item;
-}
-
 async function drop(target: ReturnType<ReturnType<typeof mount>['get']>, page: { pageId: string; copyId: string }): Promise<void> {
   const payload = JSON.stringify(page);
   const dataTransfer = { types: [PAGE_DRAG_TYPE], getData: (type: string) => (type === PAGE_DRAG_TYPE ? payload : ''), dropEffect: 'none' };
   await target.trigger('dragover', { dataTransfer });
   await target.trigger('drop', { dataTransfer });
-}
-
-function exam(dispatched: boolean) {
-  return {
-    examId: 'e1',
-    title: 'Bac blanc',
-    subject: 'Mathématiques',
-    date: null,
-    classNames: ['1G2'],
-    archived: false,
-    createdAt: '2025-03-01T08:00:00Z',
-    maxPoints: null,
-    scaleVersion: null,
-    published: false,
-    publishedAt: null,
-    withdrawnReason: null,
-    scoringStarted: false,
-    progress: { copies: 2, expectedStudents: 2, identified: 0, assigned: 0, inProgress: 0, finalised: 0, flagged: 1 },
-    scale: [],
-    correctors: [],
-    dispatchRuns: dispatched ? [{ runId: 'r1', dispatchedAt: '2025-03-02T08:00:00Z', copyCount: 2, loads: [] }] : [],
-  };
-}
-
-function copies(): DeskCopy[] {
-  const page = (pageId: string, number: number, position: number) => ({ pageId, number, position, imageUrl: `/api/files/pages/${pageId}` });
-  const base = { scanId: 'scan-1', status: 'IMPORTED' as const, headerImageUrl: null, text: null, confidence: null, engine: null };
-  return [
-    {
-      ...base,
-      copyId: 'c1',
-      anonymousCode: 'K1',
-      identificationMethod: null,
-      pageNumbers: [1, 2, 3],
-      flags: [],
-      pages: [page('p1', 1, 0), page('p2', 2, 1), page('p3', 3, 2)],
-      candidates: [],
-      student: null,
-    },
-    {
-      ...base,
-      copyId: 'c2',
-      anonymousCode: 'K2',
-      identificationMethod: null,
-      pageNumbers: [4],
-      flags: [{ reason: 'MISSING_PAGES', note: '1 page au lieu de 2' }],
-      pages: [page('p4', 4, 0)],
-      candidates: [],
-      student: null,
-    },
-  ];
 }
