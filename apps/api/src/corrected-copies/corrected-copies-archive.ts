@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { buffer } from 'node:stream/consumers';
 import { type Zippable, zipSync } from 'fflate';
 import type { CorrectedCopyPdf } from '#domain';
 import type { Runtime } from '../runtime/runtime.js';
@@ -76,8 +77,5 @@ const readme = (missing: readonly string[]): string =>
 
 const blobBytes = async (runtime: Runtime, key: string): Promise<Uint8Array | null> => {
   const blob = await runtime.blobs.get(key);
-  if (!blob) return null;
-  const parts: Buffer[] = [];
-  for await (const part of blob.stream) parts.push(part as Buffer);
-  return Buffer.concat(parts);
+  return blob ? buffer(blob.stream) : null;
 };

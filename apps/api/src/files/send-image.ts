@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { HeaderRegion } from '#domain';
@@ -62,7 +63,7 @@ export const sendImage = async (
       stream.destroy();
       return sendError(res, 404, 'NOT_FOUND', 'Image introuvable.');
     }
-    const masked = await maskHeader(await collect(stream), mime, grant.mask);
+    const masked = await maskHeader(await buffer(stream), mime, grant.mask);
     res
       .status(200)
       .set({ ...PRIVATE_HEADERS, 'Content-Type': mime, 'Content-Length': String(masked.length), ETag: etag })
@@ -90,10 +91,4 @@ const peek = async (blob: BlobContent): Promise<{ head: Buffer; stream: Readable
   const stream = Readable.from(rest(), { objectMode: false });
   stream.on('close', () => blob.stream.destroy());
   return { head, stream };
-};
-
-const collect = async (stream: Readable): Promise<Buffer> => {
-  const parts: Buffer[] = [];
-  for await (const part of stream) parts.push(part as Buffer);
-  return Buffer.concat(parts);
 };
