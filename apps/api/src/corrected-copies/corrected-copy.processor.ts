@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { type CorrectedCopyFile, type RecordCorrectedCopy, copyStreamId, decideCopy } from '#domain';
 import { WrongExpectedRevisionError } from '#event-store';
 import { RUNTIME } from '../tokens.js';
+import { whileLocked } from '../shared/advisory-lock.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { type CorrectedCopySource, CorrectedCopySourceError, loadCorrectedCopySource } from './corrected-copy-source.js';
 import { CorrectedCopyPool } from './corrected-copy-pool.js';
@@ -98,25 +99,11 @@ export class CorrectedCopyProcessor implements OnApplicationBootstrap, OnModuleD
 
   /** Builds one copy under its advisory lock, unless another process holds it. */
   private async work(copyId: string): Promise<void> {
-    let client;
     try {
-      client = await this.runtime.pool.connect();
-    } catch (error) {
-      if (!this.stopping) this.log(`no database session for copy ${copyId}: ${String(error)}`);
-      return;
-    }
-    const key = `korrigo:corrected-copy:${copyId}`;
-    let locked = false;
-    let broken = false;
-    try {
-      locked = (await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok`, [key])).rows[0]!.ok;
-      if (locked) await this.buildAndRecord(copyId);
+      await whileLocked(this.runtime.pool, `korrigo:corrected-copy:${copyId}`, () => this.buildAndRecord(copyId));
       this.backoff.delete(copyId);
     } catch (error) {
       if (!this.stopping) this.failed(copyId, error);
-    } finally {
-      if (locked) await client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [key]).catch(() => (broken = true));
-      client.release(broken);
     }
   }
 

@@ -4,6 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { examDecider, examStreamId, headerRegionOf, scanDecider, scanStreamId } from '#domain';
 import { ScanRejectedError } from '#ocr';
 import { loadStream } from '../shared/execute-command.js';
+import { whileLocked } from '../shared/advisory-lock.js';
 import { RUNTIME } from '../tokens.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { failureOf, isTransient } from './pipeline/pipeline-errors.js';
@@ -108,25 +109,10 @@ export class ScanPipeline implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Works one scan under its advisory lock, unless another process holds it. */
   private async work(scanId: string): Promise<void> {
-    let client;
     try {
-      client = await this.runtime.pool.connect();
+      await whileLocked(this.runtime.pool, `korrigo:scan-pipeline:${scanId}`, () => this.run(scanId));
     } catch (error) {
-      if (!this.stopping) this.log(`no database session for scan ${scanId}: ${String(error)}`);
-      return;
-    }
-    const key = `korrigo:scan-pipeline:${scanId}`;
-    let locked = false;
-    let broken = false;
-    try {
-      locked = (await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok`, [key])).rows[0]!.ok;
-      if (locked) await this.run(scanId);
-    } catch (error) {
-      broken = true;
       if (!this.stopping) this.log(`scan ${scanId}: ${String(error)}`);
-    } finally {
-      if (locked && !broken) await client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [key]).catch(() => (broken = true));
-      client.release(broken);
     }
   }
 
